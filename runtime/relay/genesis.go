@@ -1,0 +1,121 @@
+package relay
+
+import (
+	"encoding/hex"
+	"encoding/json"
+
+	"github.com/metamars/mars/runtime/scale"
+	"github.com/metamars/mars/runtime/types"
+)
+
+// Token economics (ARCHITECTURE.md §1): MSCA has 12 decimals and a fixed
+// supply of 84,000,000 MSCA; 15% goes to the team/foundation account, each
+// dev account gets 1,000,000 MSCA on dev/local chains, the rest goes to
+// the genesis reserve.
+const (
+	Decimals         = 12
+	PlanckPerMSCA    = 1_000_000_000_000
+	TotalSupplyMSCA  = 84_000_000
+	DevEndowmentMSCA = 1_000_000
+	TeamPercent      = 15
+)
+
+// Preset names (GenesisBuilder_preset_names).
+const (
+	PresetDevelopment  = "development"
+	PresetLocalTestnet = "local_testnet"
+)
+
+// TotalSupply is 84,000,000 MSCA in planck (8.4e19 > u64: a U128).
+func TotalSupply() scale.U128 { return msca(TotalSupplyMSCA) }
+
+func msca(n uint64) scale.U128 {
+	v, _ := scale.FromUint64(n).Mul64(PlanckPerMSCA)
+	return v
+}
+
+// PalletAccount is Substrate's PalletId::into_account_truncating:
+// "modl" ++ 8-byte id ++ zero padding.
+func PalletAccount(id [8]byte) types.AccountID {
+	var a types.AccountID
+	copy(a[:], "modl")
+	copy(a[4:], id[:])
+	return a
+}
+
+// TeamAccount holds the team/foundation share (PalletId "py/teamf").
+func TeamAccount() types.AccountID {
+	return PalletAccount([8]byte{'p', 'y', '/', 't', 'e', 'a', 'm', 'f'})
+}
+
+// ReserveAccount holds the rest of the supply (PalletId "py/gnrsv").
+func ReserveAccount() types.AccountID {
+	return PalletAccount([8]byte{'p', 'y', '/', 'g', 'n', 'r', 's', 'v'})
+}
+
+// DevAccounts are the sr25519 public keys of //Alice .. //Ferdie.
+var DevAccounts = func() []types.AccountID {
+	hexes := []string{
+		"d43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d", // Alice
+		"8eaf04151687736326c9fea17e25fc5287613693c912909cb226aa4794f26a48", // Bob
+		"90b5ab205c6974c9ea841be688864633dc9ca8a357843eeacf2314649965fe22", // Charlie
+		"306721211d5404bd9da88e0204360a1a9ab8b87c66c1bc2fcdd37f3c2222cc20", // Dave
+		"e659a7a1628cdd93febc04a4e0646ea20e9f5f0ce097d9a05290d4a9e054df4e", // Eve
+		"1cbd2d43530a44705ad088af313e18f80b53ef16b36177cd4b77b846f2a5f07c", // Ferdie
+	}
+	out := make([]types.AccountID, len(hexes))
+	for i, h := range hexes {
+		b, _ := hex.DecodeString(h)
+		copy(out[i][:], b)
+	}
+	return out
+}()
+
+// Endowments returns the genesis balances of the dev presets: the dev
+// accounts, the team share and the reserve, summing to TotalSupply.
+func Endowments() [][2]any {
+	team, _ := TotalSupply().Mul64(TeamPercent)
+	team, _ = team.Div64(100)
+	rest := TotalSupply()
+	var out [][2]any
+	for _, a := range DevAccounts {
+		out = append(out, [2]any{a.SS58(42), json.Number(msca(DevEndowmentMSCA).String())})
+		rest, _ = rest.Sub(msca(DevEndowmentMSCA))
+	}
+	rest, _ = rest.Sub(team)
+	out = append(out, [2]any{TeamAccount().SS58(42), json.Number(team.String())})
+	out = append(out, [2]any{ReserveAccount().SS58(42), json.Number(rest.String())})
+	return out
+}
+
+// Preset returns the JSON of a named preset, or the default config for ""
+// (GenesisBuilder_get_preset(None)); ok is false for an unknown name.
+func Preset(name string) ([]byte, bool) {
+	var cfg map[string]any
+	switch name {
+	case "":
+		cfg = map[string]any{
+			"system":             map[string]any{},
+			"balances":           map[string]any{"balances": [][2]any{}},
+			"sudo":               map[string]any{"key": nil},
+			"transactionPayment": map[string]any{},
+		}
+	case PresetDevelopment, PresetLocalTestnet:
+		cfg = map[string]any{
+			"system":             map[string]any{},
+			"balances":           map[string]any{"balances": Endowments()},
+			"sudo":               map[string]any{"key": DevAccounts[0].SS58(42)},
+			"transactionPayment": map[string]any{},
+		}
+	default:
+		return nil, false
+	}
+	b, err := json.Marshal(cfg) // map keys are sorted: deterministic
+	if err != nil {
+		return nil, false
+	}
+	return b, true
+}
+
+// PresetNames lists the named presets.
+func PresetNames() []string { return []string{PresetDevelopment, PresetLocalTestnet} }
