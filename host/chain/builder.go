@@ -45,7 +45,9 @@ func (d InherentData) EncodeTo(e *scale.Encoder) {
 var ErrBlockFull = errors.New("chain: block is full")
 
 // ApplyError is an extrinsic the runtime refused to include.
-type ApplyError struct{ Validity types.TransactionValidityError }
+type ApplyError struct {
+	Validity types.TransactionValidityError
+}
 
 func (e *ApplyError) Error() string { return "chain: extrinsic not applied: " + e.Validity.Error() }
 

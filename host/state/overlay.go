@@ -15,7 +15,7 @@ type Overlay struct {
 	s         *State
 	base      [32]byte
 	t         *trie.Trie
-	journal   []snapshot // one per open transaction
+	journal   []snapshot             // one per open transaction
 	appends   map[string]appendEntry // pending Vec appends not yet written into t (see append.go)
 	rec       *recorder
 	committed bool
