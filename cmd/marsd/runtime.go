@@ -102,7 +102,7 @@ func newRuntimeInspectCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return inspectRuntime(cmd.OutOrStdout(), blob)
+			return inspectRuntime(cmd.Context(), cmd.OutOrStdout(), blob)
 		},
 	}
 }

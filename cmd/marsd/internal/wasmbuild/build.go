@@ -65,24 +65,3 @@ func Compress(raw []byte) ([]byte, error) {
 	out := append([]byte{}, ZstdPrefix...)
 	return enc.EncodeAll(raw, out), nil
 }
-
-// Decompress undoes Compress (bytes without the prefix are returned as they are),
-// refusing output larger than limit.
-func Decompress(blob []byte, limit int) ([]byte, error) {
-	if !bytes.HasPrefix(blob, ZstdPrefix) {
-		return blob, nil
-	}
-	dec, err := zstd.NewReader(nil, zstd.WithDecoderMaxMemory(uint64(limit)), zstd.WithDecoderConcurrency(1))
-	if err != nil {
-		return nil, err
-	}
-	defer dec.Close()
-	raw, err := dec.DecodeAll(blob[len(ZstdPrefix):], nil)
-	if err != nil {
-		return nil, fmt.Errorf("wasmbuild: decompress: %w", err)
-	}
-	if len(raw) > limit {
-		return nil, fmt.Errorf("wasmbuild: blob decompresses beyond %d bytes", limit)
-	}
-	return raw, nil
-}
