@@ -73,7 +73,8 @@ type Chain struct {
 		tree      map[types.Hash]*node // guarded by mu
 	}
 
-	events *broker
+	events   *broker
+	sessions sessionCache
 }
 
 // Open opens the chain kept in cfg.DB, or creates it from genesis (the raw
