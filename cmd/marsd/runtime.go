@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"encoding/binary"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,13 +11,15 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/metamars/mars/cmd/marsd/internal/wasmbuild"
+	"github.com/metamars/mars/host/executor"
 	"github.com/metamars/mars/runtime/blobs"
+	"github.com/metamars/mars/runtime/scale"
 	"github.com/metamars/mars/runtime/types"
 )
 
 func newRuntimeCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "runtime", Short: "Build, check and inspect runtime blobs"}
-	cmd.AddCommand(newRuntimeBuildCmd(), newRuntimeInspectCmd())
+	cmd.AddCommand(newRuntimeBuildCmd(), newRuntimeInspectCmd(), newRuntimeVerifyCmd())
 	return cmd
 }
 
@@ -55,11 +59,7 @@ byte from the committed blob.`,
 			}
 			mismatch := 0
 			for _, name := range blobs.Names {
-				raw, err := wasmbuild.Build(cmd.Context(), wasmbuild.Options{SourceDir: root, Runtime: name})
-				if err != nil {
-					return err
-				}
-				blob, err := wasmbuild.Compress(raw)
+				raw, blob, err := buildBlob(cmd.Context(), root, name, "")
 				if err != nil {
 					return err
 				}
@@ -91,6 +91,98 @@ byte from the committed blob.`,
 	cmd.Flags().StringVar(&source, "source", ".", "MSC source tree to build from")
 	return cmd
 }
+
+// buildBlob builds a runtime and returns its raw wasm (with the version
+// sections embedded) and the compressed blob. The runtime_version and
+// runtime_apis custom sections (PROTOCOL.md §1) let any host read the
+// version without running the code: set_code checks and the node's version
+// queries use them.
+func buildBlob(ctx context.Context, root, name, tags string) (raw, blob []byte, err error) {
+	raw, err = wasmbuild.Build(ctx, wasmbuild.Options{SourceDir: root, Runtime: name, Tags: tags})
+	if err != nil {
+		return nil, nil, err
+	}
+	ex, err := executor.New(ctx, executor.Config{})
+	if err != nil {
+		return nil, nil, err
+	}
+	defer ex.Close(ctx)
+	ver, err := ex.RuntimeVersion(ctx, raw)
+	if err != nil {
+		return nil, nil, fmt.Errorf("runtime %s: Core_version: %w", name, err)
+	}
+	v, err := types.DecodeRuntimeVersion(ver)
+	if err != nil {
+		return nil, nil, fmt.Errorf("runtime %s: Core_version output: %w", name, err)
+	}
+	var apis []byte
+	for _, a := range v.APIs {
+		apis = append(apis, a.ID[:]...)
+		apis = binary.LittleEndian.AppendUint32(apis, a.Version)
+	}
+	raw = wasmbuild.AppendCustomSection(raw, "runtime_version", scale.Encode(&v))
+	raw = wasmbuild.AppendCustomSection(raw, "runtime_apis", apis)
+	blob, err = wasmbuild.Compress(raw)
+	return raw, blob, err
+}
+
+func newRuntimeVerifyCmd() *cobra.Command {
+	var source string
+	cmd := &cobra.Command{
+		Use:   "verify BLOB",
+		Short: "Rebuild the runtime from source and say whether it matches BLOB",
+		Long: `Rebuilds the runtime whose spec name BLOB declares from the source tree (--source,
+default: this one) with the pinned toolchain, and compares blake2-256 hashes. A
+match proves the blob was built from that source: what a voter checks before
+voting for a runtime upgrade. Exits non-zero on a mismatch.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			blob, err := os.ReadFile(args[0])
+			if err != nil {
+				return err
+			}
+			root, err := moduleRoot(source)
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			ex, err := executor.New(ctx, executor.Config{})
+			if err != nil {
+				return err
+			}
+			raw, err := ex.RuntimeVersion(ctx, blob)
+			ex.Close(ctx)
+			if err != nil {
+				return fmt.Errorf("%s: %w", args[0], err)
+			}
+			v, err := types.DecodeRuntimeVersion(raw)
+			if err != nil {
+				return err
+			}
+			name, ok := runtimeBySpec[v.SpecName]
+			if !ok {
+				return fmt.Errorf("%s: unknown spec name %q", args[0], v.SpecName)
+			}
+			rawBuilt, built, err := buildBlob(ctx, root, name, "")
+			if err != nil {
+				return err
+			}
+			want, got := types.Blake2b256(blob), types.Blake2b256(built)
+			// A blob may be submitted compressed or raw: both forms count.
+			if got != want && types.Blake2b256(rawBuilt) != want {
+				fmt.Fprintf(cmd.OutOrStdout(), "MISMATCH: %s is %s v%d with hash %x; source builds %x\n", args[0], v.SpecName, v.SpecVersion, want, got)
+				return fmt.Errorf("runtime does not match its source")
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "ok: %s is %s v%d, built from %s (hash %x)\n", args[0], v.SpecName, v.SpecVersion, root, want)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&source, "source", ".", "MSC source tree to rebuild from")
+	return cmd
+}
+
+// runtimeBySpec maps spec names to runtime folders.
+var runtimeBySpec = map[string]string{"mars-relay": "relay"}
 
 func newRuntimeInspectCmd() *cobra.Command {
 	return &cobra.Command{

@@ -65,3 +65,26 @@ func Compress(raw []byte) ([]byte, error) {
 	out := append([]byte{}, ZstdPrefix...)
 	return enc.EncodeAll(raw, out), nil
 }
+
+// AppendCustomSection appends a wasm custom section (id 0) to a module. A
+// custom section may appear anywhere, so appending keeps the module valid.
+func AppendCustomSection(wasm []byte, name string, payload []byte) []byte {
+	body := appendULEB(nil, uint64(len(name)))
+	body = append(body, name...)
+	body = append(body, payload...)
+	out := append(wasm, 0)
+	out = appendULEB(out, uint64(len(body)))
+	return append(out, body...)
+}
+
+func appendULEB(b []byte, v uint64) []byte {
+	for {
+		c := byte(v & 0x7f)
+		v >>= 7
+		if v != 0 {
+			b = append(b, c|0x80)
+			continue
+		}
+		return append(b, c)
+	}
+}
