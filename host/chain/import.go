@@ -100,6 +100,7 @@ func (c *Chain) commit(blk *types.Block, ov *state.Overlay, ver uint8) (BlockRef
 	if ok, _ := c.db.Has(db.HeaderKey(h)); ok {
 		return ref, false, ErrKnownBlock
 	}
+	c.prepareNewCode(hdr, ov)
 	upd, err := ov.Commit(trie.Version(ver))
 	if err != nil {
 		return ref, false, err
@@ -171,4 +172,26 @@ func (c *Chain) routeLocked(from, to types.Hash) (retracted, enacted []BlockRef)
 		enacted[i], enacted[j] = enacted[j], enacted[i]
 	}
 	return retracted, enacted
+}
+
+// prepareNewCode starts compiling the runtime a block installs (the runtime
+// signals a :code change with a RuntimeEnvironmentUpdated digest), so the
+// first block under the new code does not wait for its compilation.
+func (c *Chain) prepareNewCode(hdr *types.Header, ov *state.Overlay) {
+	for _, d := range hdr.Digest {
+		if d.Kind != types.DigestRuntimeEnvironmentUpdated {
+			continue
+		}
+		code, ok, err := ov.Get(CodeKey)
+		if err != nil || !ok {
+			return
+		}
+		c.log.Info("runtime code changes in this block: compiling it ahead", "number", hdr.Number, "code_hash", types.Hash(types.Blake2b256(code)))
+		go func() {
+			if err := c.exec.Prepare(context.Background(), code); err != nil {
+				c.log.Warn("ahead-of-time compilation of the new runtime failed", "err", err)
+			}
+		}()
+		return
+	}
 }
