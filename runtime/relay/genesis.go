@@ -4,6 +4,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 
+	"github.com/metamars/mars/pallets/balances"
+	"github.com/metamars/mars/pallets/transactionpayment"
 	"github.com/metamars/mars/runtime/scale"
 	"github.com/metamars/mars/runtime/types"
 )
@@ -83,6 +85,12 @@ func Endowments() [][2]any {
 		rest, _ = rest.Sub(msca(DevEndowmentMSCA))
 	}
 	rest, _ = rest.Sub(team)
+	// The treasury receives transaction fees; it starts with the existential
+	// deposit so that fees smaller than the deposit are not dropped (a
+	// deposit that would leave a new account below it is discarded).
+	treasuryED := scale.FromUint64(balances.DefaultExistentialDeposit)
+	rest, _ = rest.Sub(treasuryED)
+	out = append(out, [2]any{transactionpayment.TreasuryAccount().SS58(42), json.Number(treasuryED.String())})
 	out = append(out, [2]any{TeamAccount().SS58(42), json.Number(team.String())})
 	out = append(out, [2]any{ReserveAccount().SS58(42), json.Number(rest.String())})
 	return out

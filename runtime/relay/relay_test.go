@@ -10,6 +10,7 @@ import (
 	"github.com/metamars/mars/pallets/balances"
 	"github.com/metamars/mars/pallets/system"
 	"github.com/metamars/mars/pallets/timestamp"
+	"github.com/metamars/mars/pallets/transactionpayment"
 	"github.com/metamars/mars/runtime/frame"
 	"github.com/metamars/mars/runtime/frame/frametest"
 	"github.com/metamars/mars/runtime/frame/metadata"
@@ -33,7 +34,7 @@ func TestVersion(t *testing.T) {
 		t.Fatal(err)
 	}
 	if v.SpecName != "mars-relay" || v.ImplName != "marsd" || v.SpecVersion != 1 || v.AuthoringVersion != 1 ||
-		v.TransactionVersion != 1 || v.SystemVersion != 1 || len(v.APIs) != 6 {
+		v.TransactionVersion != 1 || v.SystemVersion != 1 || len(v.APIs) != 7 {
 		t.Fatalf("%+v", v)
 	}
 	core, _ := hex.DecodeString("df6acb689907609b")
@@ -107,7 +108,7 @@ func TestGenesisSupply(t *testing.T) {
 		t.Fatalf("supply %s", TotalSupply())
 	}
 	var sum scale.U128
-	for _, a := range append(append([]types.AccountID(nil), DevAccounts...), TeamAccount(), ReserveAccount()) {
+	for _, a := range append(append([]types.AccountID(nil), DevAccounts...), TeamAccount(), ReserveAccount(), transactionpayment.TreasuryAccount()) {
 		sum = sum.SaturatingAdd(system.Account.Get(ctx, a).Data.Free)
 	}
 	if sum != TotalSupply() {

@@ -40,6 +40,7 @@ func Version() types.RuntimeVersion {
 		ImplVersion:      0,
 		APIs: []types.APIVersion{
 			api("Core", 5),
+			api("Metadata", 2),
 			api("BlockBuilder", 6),
 			api("TaggedTransactionQueue", 3),
 			api("AccountNonceApi", 1),
