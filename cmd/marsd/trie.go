@@ -89,5 +89,6 @@ func newChainSpecCmd() *cobra.Command {
 	}
 	inspect.Flags().Uint8Var(&ver, "state-version", 1, "trie layout of the genesis state: 0 or 1")
 	cmd.AddCommand(inspect)
+	cmd.AddCommand(newChainSpecBuildCmd())
 	return cmd
 }

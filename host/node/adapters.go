@@ -226,12 +226,28 @@ func poolErr(err error) error {
 	return err
 }
 
+// checkFormat refuses bytes that are not a well-framed v4 extrinsic before
+// they reach the runtime: the runtime would trap decoding them, which costs
+// an instance and tells the client nothing useful (Substrate answers 1001).
+func checkFormat(ext []byte) error {
+	if _, err := types.DecodeExtrinsic(ext); err != nil {
+		return &rpc.PoolError{Kind: rpc.PoolBadFormat, Detail: err.Error()}
+	}
+	return nil
+}
+
 func (r *rpcPool) Submit(ctx context.Context, ext []byte) (types.Hash, error) {
+	if err := checkFormat(ext); err != nil {
+		return types.Hash{}, err
+	}
 	h, err := r.p.Submit(ctx, types.SourceExternal, ext)
 	return h, poolErr(err)
 }
 
 func (r *rpcPool) SubmitAndWatch(ctx context.Context, ext []byte, fn func(rpc.TxStatus)) (types.Hash, func(), error) {
+	if err := checkFormat(ext); err != nil {
+		return types.Hash{}, nil, err
+	}
 	w, err := r.p.SubmitAndWatch(ctx, types.SourceExternal, ext)
 	if err != nil {
 		return types.Hash{}, nil, poolErr(err)

@@ -122,7 +122,7 @@ func (wc *wsConn) newSink(m *method) (*Sink, *Error) {
 	for id == "" || wc.subs[id] != nil {
 		id = randomID()
 	}
-	sk := &Sink{id: id, m: m, conn: wc, done: make(chan struct{})}
+	sk := &Sink{id: id, m: m, conn: wc, done: make(chan struct{}), queue: make(chan []byte, sinkBuffer)}
 	wc.subs[id] = sk
 	return sk, nil
 }
@@ -171,19 +171,27 @@ func randomID() string {
 	return string(b[:])
 }
 
-// Sink delivers one subscription's notifications. Send never blocks: when
-// the connection's outgoing buffer is full the subscription is dropped
-// (Done is closed) rather than stall the caller, who is usually the node.
-type Sink struct {
-	id   string
-	m    *method
-	conn *wsConn
-	done chan struct{}
-	once sync.Once
+// sinkBuffer is how many notifications one subscription may have waiting:
+// a client that lets one subscription fall this far behind loses that
+// subscription (not the others, and not the node's time).
+const sinkBuffer = 512
 
-	mu      sync.Mutex
-	ready   bool     // guarded by mu; the response with the id is queued
-	pending [][]byte // guarded by mu; sent before ready
+// Sink delivers one subscription's notifications. Send never blocks: each
+// subscription has its own bounded queue, drained into the connection by
+// its own pump once the response carrying the id is queued; when that queue
+// is full the subscription is dropped (Done is closed) rather than stall
+// the caller, who is usually the node. Buffering per subscription (as
+// Substrate does) means a burst of responses on the connection cannot make
+// a subscription lose its first notification.
+type Sink struct {
+	id    string
+	m     *method
+	conn  *wsConn
+	done  chan struct{}
+	once  sync.Once
+	queue chan []byte
+
+	activated sync.Once
 }
 
 // ID is the subscription id given to the client.
@@ -193,7 +201,8 @@ func (sk *Sink) ID() string { return sk.id }
 func (sk *Sink) Done() <-chan struct{} { return sk.done }
 
 // Close ends the subscription from the server side (e.g. after a final
-// transaction status). It is idempotent.
+// transaction status). It is idempotent. Notifications already queued are
+// still delivered (a transaction's final status is sent, then closed).
 func (sk *Sink) Close() {
 	sk.once.Do(func() {
 		close(sk.done)
@@ -229,53 +238,48 @@ func (sk *Sink) Send(v any) bool {
 	msg = append(msg, `,"result":`...)
 	msg = append(msg, res...)
 	msg = append(msg, `}}`...)
-	sk.mu.Lock()
-	defer sk.mu.Unlock()
-	if !sk.ready {
-		if len(sk.pending) >= cap(sk.conn.out) {
-			sk.dropLocked()
-			return false
-		}
-		sk.pending = append(sk.pending, msg)
-		return true
-	}
-	return sk.pushLocked(msg)
-}
-
-func (sk *Sink) pushLocked(msg []byte) bool {
-	if sk.closed() {
-		return false
-	}
 	select {
-	case sk.conn.out <- msg:
+	case sk.queue <- msg:
 		return true
 	default:
-		sk.dropLocked()
+		sk.conn.srv.log.Warn("rpc: subscription dropped: client too slow", "method", sk.m.notification, "id", sk.id)
+		sk.Close()
 		return false
 	}
 }
 
-func (sk *Sink) dropLocked() {
-	sk.conn.srv.log.Warn("rpc: subscription dropped: client too slow", "method", sk.m.notification, "id", sk.id)
-	sk.Close()
+// activate starts delivering: called once the response with the id is
+// queued on the connection, so no notification overtakes it.
+func (sk *Sink) activate() {
+	sk.activated.Do(func() { go sk.pump() })
 }
 
-// activate sends what was queued before the id reached the client.
-func (sk *Sink) activate() {
-	sk.mu.Lock()
-	defer sk.mu.Unlock()
-	sk.ready = true
-	// Flush even when already closed: a final notification (e.g. a
-	// transaction's "invalid") may have been queued, then the sink closed.
-	for i, msg := range sk.pending {
+// pump moves the subscription's notifications to the connection until the
+// subscription ends (then it flushes what is queued) or the connection does.
+func (sk *Sink) pump() {
+	for {
 		select {
-		case sk.conn.out <- msg:
-		default:
-			sk.pending = sk.pending[i:]
-			sk.dropLocked()
-			sk.pending = nil
+		case msg := <-sk.queue:
+			select {
+			case sk.conn.out <- msg:
+			case <-sk.conn.ctx.Done():
+				return
+			}
+		case <-sk.done:
+			for {
+				select {
+				case msg := <-sk.queue:
+					select {
+					case sk.conn.out <- msg:
+					case <-sk.conn.ctx.Done():
+						return
+					}
+				default:
+					return
+				}
+			}
+		case <-sk.conn.ctx.Done():
 			return
 		}
 	}
-	sk.pending = nil
 }
