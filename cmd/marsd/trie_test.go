@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"os"
 	"strings"
 	"testing"
 )
@@ -21,6 +22,11 @@ func runCLI(t *testing.T, args ...string) (string, error) {
 // of ../shared/conformance (values from its README).
 func TestConformanceCLI(t *testing.T) {
 	const dir = "../../../shared/conformance/"
+	// The data lives in the workspace's shared/ folder beside the checkout
+	// (as in CI); host/trie's conformance tests skip the same way without it.
+	if _, err := os.Stat(dir); err != nil {
+		t.Skipf("conformance data not available beside the checkout: %v", err)
+	}
 	cases := []struct {
 		args []string
 		want []string
