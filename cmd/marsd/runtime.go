@@ -19,7 +19,7 @@ import (
 
 func newRuntimeCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "runtime", Short: "Build, check and inspect runtime blobs"}
-	cmd.AddCommand(newRuntimeBuildCmd(), newRuntimeInspectCmd(), newRuntimeVerifyCmd())
+	cmd.AddCommand(newRuntimeBuildCmd(), newRuntimeInspectCmd(), newRuntimeVerifyCmd(), newRuntimeTryUpgradeCmd())
 	return cmd
 }
 
@@ -42,20 +42,37 @@ func moduleRoot(dir string) (string, error) {
 }
 
 func newRuntimeBuildCmd() *cobra.Command {
-	var check bool
-	var source string
+	var check, noVersion bool
+	var source, tags, out string
 	cmd := &cobra.Command{
 		Use:   "build",
 		Short: "Build every runtime reproducibly into runtime/blobs (or check the committed blobs)",
 		Long: `Builds each runtime with GOOS=wasip1 GOARCH=wasm -buildmode=c-shared -trimpath,
 zstd-compresses it behind Substrate's prefix and writes runtime/blobs/<name>.wasm.zst.
 With --check nothing is written: the command fails if a fresh build differs by one
-byte from the committed blob.`,
+byte from the committed blob.
+
+--out FILE writes the relay runtime's blob to FILE instead. --tags builds a
+variant from the same source (relayv2: the relay runtime with spec_version+1
+and a storage migration; relaytrap: one whose entry points trap), which is
+never written to runtime/blobs, so it needs --out. --no-version-section (with
+--out) leaves out the runtime_version and runtime_apis sections: a node then
+runs Core_version to learn the version; needed for a runtime whose
+Core_version fails.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			root, err := moduleRoot(source)
 			if err != nil {
 				return err
+			}
+			if check && (tags != "" || out != "" || noVersion) {
+				return fmt.Errorf("--check only checks the default blobs in runtime/blobs: no --tags, --out or --no-version-section")
+			}
+			if (tags != "" || noVersion) && out == "" {
+				return fmt.Errorf("a variant (--tags, --no-version-section) is not written to runtime/blobs: give --out FILE")
+			}
+			if out != "" {
+				return buildOneBlob(cmd, root, "relay", tags, out, noVersion)
 			}
 			mismatch := 0
 			for _, name := range blobs.Names {
@@ -89,7 +106,31 @@ byte from the committed blob.`,
 	}
 	cmd.Flags().BoolVar(&check, "check", false, "rebuild and compare with the committed blobs; write nothing")
 	cmd.Flags().StringVar(&source, "source", ".", "MSC source tree to build from")
+	cmd.Flags().StringVar(&tags, "tags", "", "extra Go build tags (comma-separated), e.g. relayv2; needs --out")
+	cmd.Flags().StringVar(&out, "out", "", "write the relay runtime's blob to FILE instead of runtime/blobs")
+	cmd.Flags().BoolVar(&noVersion, "no-version-section", false, "do not embed the runtime_version/runtime_apis sections; needs --out")
 	return cmd
+}
+
+// buildOneBlob builds runtime name (with tags) into the file out.
+func buildOneBlob(cmd *cobra.Command, root, name, tags, out string, noVersion bool) error {
+	var raw, blob []byte
+	var err error
+	if noVersion {
+		if raw, err = wasmbuild.Build(cmd.Context(), wasmbuild.Options{SourceDir: root, Runtime: name, Tags: tags}); err == nil {
+			blob, err = wasmbuild.Compress(raw)
+		}
+	} else {
+		raw, blob, err = buildBlob(cmd.Context(), root, name, tags)
+	}
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(out, blob, 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "%s (tags %q): wrote %s %x (%d bytes, %d raw)\n", name, tags, out, types.Blake2b256(blob), len(blob), len(raw))
+	return nil
 }
 
 // buildBlob builds a runtime and returns its raw wasm (with the version
