@@ -121,6 +121,33 @@ func cryptoFuncs() []hostFunc {
 			m := memOf(mod)
 			stack[0] = boolResult(sr25519Verify(fixed64(m, uint32(stack[0])), viewPS(m, stack[1]), fixed32(m, uint32(stack[2]))))
 		}},
+		// ext_crypto_start_batch_verify_version_1(): traps if a batch is open.
+		{abi.FnStartBatchVerify, func(ctx context.Context, _ api.Module, _ []uint64) {
+			if !stateOf(ctx).startBatch() {
+				trap(errBatchOpen)
+			}
+		}},
+		// ext_crypto_{sr25519,ed25519}_batch_verify_version_1(sig p64, msg ps, pub p32) -> i32:
+		// 1 = queued (in a batch) or valid.
+		{abi.FnSr25519BatchVerify, func(ctx context.Context, mod api.Module, stack []uint64) {
+			m := memOf(mod)
+			job := sr25519Job(fixed64(m, uint32(stack[0])), viewPS(m, stack[1]), fixed32(m, uint32(stack[2])))
+			stack[0] = boolResult(stateOf(ctx).batchVerify(job))
+		}},
+		{abi.FnEd25519BatchVerify, func(ctx context.Context, mod api.Module, stack []uint64) {
+			m := memOf(mod)
+			job := ed25519Job(fixed64(m, uint32(stack[0])), viewPS(m, stack[1]), fixed32(m, uint32(stack[2])))
+			stack[0] = boolResult(stateOf(ctx).batchVerify(job))
+		}},
+		// ext_crypto_finish_batch_verify_version_1() -> i32: 1 iff every
+		// queued check held; traps if no batch is open.
+		{abi.FnFinishBatchVerify, func(ctx context.Context, _ api.Module, stack []uint64) {
+			valid, ok := stateOf(ctx).finishBatch()
+			if !ok {
+				trap(errNoBatch)
+			}
+			stack[0] = boolResult(valid)
+		}},
 		// ext_crypto_ecdsa_verify_version_2(sig p65, msg ps, pub p33 compressed) -> i32 (1 valid)
 		{abi.FnEcdsaVerify, func(_ context.Context, mod api.Module, stack []uint64) {
 			m := memOf(mod)

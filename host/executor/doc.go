@@ -64,13 +64,15 @@
 // node's log (stderr also into the call's error), and proc_exit ends the
 // call. Anything else a module imports is refused before compiling.
 //
-// Why a per-call deadline with WithCloseOnContextDone rather than fuel?
-// wazero has no fuel metering; a deadline bounds a runaway runtime, and a
-// timed-out call is a failed call like any other (its instance is closed).
-// Block validity never depends on the deadline in an honest network: it is
-// a guard against a buggy or hostile runtime, set far above real block time.
-// The price is real: wazero makes every loop back-edge exit to Go to check
-// for closure, which about halves the speed of loop-heavy code (see
-// Config.Uninterruptible and the benchmarks). We pay it by default because
-// a runtime that never returns would otherwise hang the node.
+// Why a per-call deadline rather than fuel? wazero has no fuel metering; a
+// deadline bounds a runaway runtime, and a timed-out call is a failed call
+// like any other (its instance is closed). Block validity never depends on
+// the deadline in an honest network: it is a guard against a buggy or
+// hostile runtime, set far above real block time. The deadline is enforced
+// by a check we add to every loop header and calling function of the
+// runtime before compiling it (interrupt.go, wasmbin.AddInterruptCheck),
+// raised by a per-call watchdog; it costs a decrement and a branch, where
+// wazero's WithCloseOnContextDone left compiled code at every loop header
+// and about halved the runtime's speed. See
+// docs/adr/0002-executor-interruption.md.
 package executor

@@ -31,12 +31,13 @@ type Config struct {
 	MemoryLimitPages uint32
 	// CallTimeout bounds each call, and _initialize (default 20 s).
 	CallTimeout time.Duration
-	// Uninterruptible compiles code without wazero's termination checks
-	// (WithCloseOnContextDone(false)). Those checks exit to Go at every loop
-	// back-edge and cost about 2x on loop-heavy runtime code (host call
-	// round trip 250 → 125 ns, storage read 1.8 → 0.7 µs), but without them
-	// neither CallTimeout nor ctx can stop a runaway runtime: only for
-	// trusted code and benchmarks.
+	// Uninterruptible compiles code without any termination check: neither
+	// CallTimeout nor ctx can then stop a runaway runtime. Only for trusted
+	// code and benchmarks. By default every loop header of the runtime tests
+	// an interrupt flag that a per-call watchdog raises on deadline (see
+	// interrupt.go and docs/adr/0002-executor-interruption.md); that costs a
+	// few percent, where wazero's WithCloseOnContextDone (an exit to Go at
+	// every loop header) cost about 2x.
 	Uninterruptible bool
 	// VersionTimeout bounds Core_version when reading another blob's
 	// version by running it (default 2 s).
@@ -119,7 +120,9 @@ func New(ctx context.Context, cfg Config) (*Executor, error) {
 	} else {
 		rc = wazero.NewRuntimeConfigCompiler()
 	}
-	rc = rc.WithMemoryLimitPages(cfg.MemoryLimitPages).WithCloseOnContextDone(!cfg.Uninterruptible)
+	// Interruption is our own loop-header check (interrupt.go), not wazero's
+	// exit to Go at every loop header.
+	rc = rc.WithMemoryLimitPages(cfg.MemoryLimitPages).WithCloseOnContextDone(false)
 	e := &Executor{cfg: cfg}
 	if cfg.CacheDir != "" {
 		cache, err := wazero.NewCompilationCacheWithDir(cfg.CacheDir)
@@ -272,6 +275,11 @@ func (e *Executor) compile(ctx context.Context, key [32]byte, code []byte) (*mod
 	}
 	if err := checkImports(info.Imports); err != nil {
 		return nil, err
+	}
+	if !e.cfg.Uninterruptible {
+		if wasm, err = wasmbin.AddInterruptCheck(wasm, interruptExport, countExport); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrInvalidCode, err)
+		}
 	}
 	compiled, err := e.rt.CompileModule(ctx, wasm)
 	if err != nil {

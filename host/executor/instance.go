@@ -23,18 +23,31 @@ type Instance struct {
 	exec *Executor
 	st   *instState
 
-	mu     sync.Mutex
-	mod    api.Module              // guarded by mu
-	fns    map[string]api.Function // guarded by mu
-	closed bool                    // guarded by mu
+	mu  sync.Mutex
+	mod api.Module // guarded by mu
+	// interrupt is the module's interrupt global (nil if Uninterruptible).
+	interrupt *interruptor
+	fns       map[string]api.Function // guarded by mu
+	closed    bool                    // guarded by mu
 }
 
 func (e *Executor) instantiate(ctx context.Context, m *module, s Storage, stateVer uint8) (*Instance, error) {
 	st := newInstState(e, s, stateVer, e.cfg.Logger, e.cfg.MaxLogLevel)
 	cctx, cancel := context.WithTimeout(withState(ctx, st), e.cfg.CallTimeout)
 	defer cancel()
-	cfg := wazero.NewModuleConfig().WithName("").WithStartFunctions(abi.ExportInitialize)
-	mod, err := e.rt.InstantiateModule(cctx, m.compiled, cfg)
+	// _initialize runs below rather than as a start function, so that the
+	// watchdog bounds it like any call.
+	cfg := wazero.NewModuleConfig().WithName("").WithStartFunctions()
+	mod, err := e.rt.InstantiateModule(withMemoryAllocator(cctx), m.compiled, cfg)
+	var interrupt *interruptor
+	if err == nil {
+		interrupt = interruptorOf(mod)
+		if init := mod.ExportedFunction(abi.ExportInitialize); init != nil {
+			w := startWatchdog(cctx, interrupt)
+			_, err = init.Call(cctx)
+			w.done()
+		}
+	}
 	st.flushOutput(abi.ExportInitialize)
 	if err != nil {
 		if mod != nil {
@@ -42,7 +55,7 @@ func (e *Executor) instantiate(ctx context.Context, m *module, s Storage, stateV
 		}
 		return nil, classify(abi.ExportInitialize, err, st, cctx)
 	}
-	return &Instance{exec: e, st: st, mod: mod, fns: map[string]api.Function{}}, nil
+	return &Instance{exec: e, st: st, mod: mod, interrupt: interrupt, fns: map[string]api.Function{}}, nil
 }
 
 // StateVersion is the state version ext_storage_root uses in this instance.
@@ -96,7 +109,9 @@ func (i *Instance) Call(ctx context.Context, name string, input []byte) ([]byte,
 	cctx, cancel := context.WithTimeout(withState(ctx, st), i.exec.cfg.CallTimeout)
 	defer cancel()
 	stack := []uint64{uint64(len(input))}
+	w := startWatchdog(cctx, i.interrupt)
 	err := fn.CallWithStack(cctx, stack)
+	w.done()
 	st.input = nil
 	st.flushOutput(name)
 
@@ -108,6 +123,15 @@ func (i *Instance) Call(ctx context.Context, name string, input []byte) ([]byte,
 		} else {
 			err = &CallError{Func: name, Kind: ErrBadOutput,
 				Message: fmt.Sprintf("output [%d, +%d) outside %d bytes of memory", ptr, n, i.mod.Memory().Size())}
+		}
+	}
+	if st.batch != nil {
+		// Left open by the runtime, or the call failed inside the batch:
+		// wait for the checks (they hold copies) and drop them.
+		st.batch.finish()
+		st.batch = nil
+		if err == nil {
+			err = &CallError{Func: name, Kind: ErrTrap, Message: "signature batch left open"}
 		}
 	}
 	if err == nil && st.txDepth != 0 {

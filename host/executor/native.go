@@ -83,6 +83,28 @@ func (h *nativeHost) Sr25519Verify(sig *[64]byte, msg []byte, pub *[32]byte) boo
 	return sr25519Verify(sig, msg, pub)
 }
 
+func (h *nativeHost) StartBatchVerify() {
+	if !h.st.startBatch() {
+		panic(errBatchOpen)
+	}
+}
+
+func (h *nativeHost) Sr25519BatchVerify(sig *[64]byte, msg []byte, pub *[32]byte) bool {
+	return h.st.batchVerify(sr25519Job(sig, msg, pub))
+}
+
+func (h *nativeHost) Ed25519BatchVerify(sig *[64]byte, msg []byte, pub *[32]byte) bool {
+	return h.st.batchVerify(ed25519Job(sig, msg, pub))
+}
+
+func (h *nativeHost) FinishBatchVerify() bool {
+	valid, ok := h.st.finishBatch()
+	if !ok {
+		panic(errNoBatch)
+	}
+	return valid
+}
+
 func (h *nativeHost) EcdsaVerify(sig *[65]byte, msg []byte, pub *[33]byte) bool {
 	return ecdsaVerify(sig, msg, pub)
 }

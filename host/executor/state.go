@@ -20,10 +20,11 @@ type instState struct {
 
 	log      *slog.Logger
 	maxLevel uint8
-	stderr   boundedBuffer // what the runtime wrote to fd 2 in this call, for error messages
-	stdout   boundedBuffer // what it wrote to fd 1 in this call
-	logged   int           // how much of stderr flushOutput has logged
-	rng      *rand.ChaCha8 // WASI random_get: fixed seed, fresh per instance
+	stderr   boundedBuffer  // what the runtime wrote to fd 2 in this call, for error messages
+	stdout   boundedBuffer  // what it wrote to fd 1 in this call
+	logged   int            // how much of stderr flushOutput has logged
+	rng      *rand.ChaCha8  // WASI random_get: fixed seed, fresh per instance
+	batch    *batchVerifier // the open signature batch of this call, if any
 }
 
 // randomSeed seeds WASI random_get. It is fixed so that every node runs a

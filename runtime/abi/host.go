@@ -41,6 +41,17 @@ type Host interface {
 	// Sr25519Verify verifies a schnorrkel signature in the "substrate"
 	// signing context.
 	Sr25519Verify(sig *[64]byte, msg []byte, pub *[32]byte) bool
+	// StartBatchVerify opens a batch: until FinishBatchVerify, the
+	// BatchVerify methods may defer their check (to other cores) and answer
+	// true. Open one only where any bad signature fails the whole call.
+	StartBatchVerify()
+	// Sr25519BatchVerify and Ed25519BatchVerify are Sr25519Verify and
+	// Ed25519Verify, deferred while a batch is open.
+	Sr25519BatchVerify(sig *[64]byte, msg []byte, pub *[32]byte) bool
+	Ed25519BatchVerify(sig *[64]byte, msg []byte, pub *[32]byte) bool
+	// FinishBatchVerify closes the batch and reports whether every check
+	// it deferred held.
+	FinishBatchVerify() bool
 	// EcdsaVerify recovers the signer of blake2_256(msg) and compares its
 	// compressed public key with pub.
 	EcdsaVerify(sig *[65]byte, msg []byte, pub *[33]byte) bool

@@ -87,3 +87,15 @@ func extLoggingMaxLevel() int32
 
 //go:wasmimport env ext_misc_runtime_version_2
 func extMiscRuntimeVersion(wasm, out int64) int64
+
+//go:wasmimport env ext_crypto_start_batch_verify_version_1
+func extStartBatchVerify()
+
+//go:wasmimport env ext_crypto_finish_batch_verify_version_1
+func extFinishBatchVerify() int32
+
+//go:wasmimport env ext_crypto_sr25519_batch_verify_version_1
+func extSr25519BatchVerify(sig int32, msg int64, pub int32) int32
+
+//go:wasmimport env ext_crypto_ed25519_batch_verify_version_1
+func extEd25519BatchVerify(sig int32, msg int64, pub int32) int32

@@ -32,6 +32,17 @@ const (
 	FnEcdsaVerify      = "ext_crypto_ecdsa_verify_version_2"
 	FnSecp256k1Recover = "ext_crypto_secp256k1_ecdsa_recover_version_3"
 
+	// Deferred (batch) signature verification, Substrate's former
+	// interface: between start and finish, the batch_verify functions
+	// queue their check and answer 1; finish answers 1 iff every queued
+	// check held. Outside a batch they verify at once. A runtime opens a
+	// batch only where any bad signature fails the whole call (executing
+	// a block).
+	FnStartBatchVerify   = "ext_crypto_start_batch_verify_version_1"
+	FnFinishBatchVerify  = "ext_crypto_finish_batch_verify_version_1"
+	FnSr25519BatchVerify = "ext_crypto_sr25519_batch_verify_version_1"
+	FnEd25519BatchVerify = "ext_crypto_ed25519_batch_verify_version_1"
+
 	FnTrieBlake2Root        = "ext_trie_blake2_256_root_version_3"
 	FnTrieBlake2OrderedRoot = "ext_trie_blake2_256_ordered_root_version_3"
 	FnTrieBlake2VerifyProof = "ext_trie_blake2_256_verify_proof_version_2"
@@ -89,6 +100,11 @@ var Signatures = map[string]Signature{
 	FnSr25519Verify:    {Params: []ValType{I32, I64, I32}, Results: []ValType{I32}}, // (sig p64, msg ps, pub p32) -> 0|1
 	FnEcdsaVerify:      {Params: []ValType{I32, I64, I32}, Results: []ValType{I32}}, // (sig p65, msg ps, pub p33) -> 0|1
 	FnSecp256k1Recover: {Params: []ValType{I32, I32, I32}, Results: []ValType{I32}}, // (sig p65, msg p32, out p64) -> 0|-1|-2|-3
+
+	FnStartBatchVerify:   {},
+	FnFinishBatchVerify:  {Results: []ValType{I32}},                                   // () -> 0|1
+	FnSr25519BatchVerify: {Params: []ValType{I32, I64, I32}, Results: []ValType{I32}}, // (sig p64, msg ps, pub p32) -> 0|1
+	FnEd25519BatchVerify: {Params: []ValType{I32, I64, I32}, Results: []ValType{I32}}, // (sig p64, msg ps, pub p32) -> 0|1
 
 	FnTrieBlake2Root:        {Params: []ValType{I64, I32, I32}},                                    // (Vec<(k,v)> ps, version, out p32)
 	FnTrieBlake2OrderedRoot: {Params: []ValType{I64, I32, I32}},                                    // (Vec<v> ps, version, out p32)

@@ -206,6 +206,25 @@ func (h *wasmHost) Sr25519Verify(sig *[64]byte, msg []byte, pub *[32]byte) bool 
 	return r == 1
 }
 
+func (h *wasmHost) StartBatchVerify()       { extStartBatchVerify() }
+func (h *wasmHost) FinishBatchVerify() bool { return extFinishBatchVerify() == 1 }
+
+func (h *wasmHost) Sr25519BatchVerify(sig *[64]byte, msg []byte, pub *[32]byte) bool {
+	r := extSr25519BatchVerify(p32(sig[:]), ps(msg), p32(pub[:]))
+	runtime.KeepAlive(sig)
+	runtime.KeepAlive(msg)
+	runtime.KeepAlive(pub)
+	return r == 1
+}
+
+func (h *wasmHost) Ed25519BatchVerify(sig *[64]byte, msg []byte, pub *[32]byte) bool {
+	r := extEd25519BatchVerify(p32(sig[:]), ps(msg), p32(pub[:]))
+	runtime.KeepAlive(sig)
+	runtime.KeepAlive(msg)
+	runtime.KeepAlive(pub)
+	return r == 1
+}
+
 func (h *wasmHost) EcdsaVerify(sig *[65]byte, msg []byte, pub *[33]byte) bool {
 	r := extEcdsaVerify(p32(sig[:]), ps(msg), p32(pub[:]))
 	runtime.KeepAlive(sig)

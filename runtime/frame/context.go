@@ -16,6 +16,9 @@ type Context struct {
 	abi.Host
 	rt     *Runtime
 	events []EventRecord
+	// batchVerify: extrinsic signatures go to the host's signature batch
+	// (only while executing a block, see executeBlock).
+	batchVerify bool
 }
 
 // NewContext returns a context for one entry-point call.

@@ -2,6 +2,7 @@ package frame
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/metamars/mars/runtime/types"
 )
@@ -119,9 +120,13 @@ var (
 	ErrStateRootMismatch      = errors.New("frame: state root mismatch")
 	ErrExtrinsicsRootMismatch = errors.New("frame: extrinsics root mismatch")
 	ErrInvalidExtrinsic       = errors.New("frame: block contains an invalid extrinsic")
-	ErrInherentAfterSigned    = errors.New("frame: inherent after a non-inherent extrinsic")
-	ErrUnknownPallet          = errors.New("frame: unknown pallet index")
-	ErrUnknownCall            = errors.New("frame: unknown call index")
-	ErrBadCallArgs            = errors.New("frame: cannot decode call arguments")
-	ErrGenesis                = errors.New("frame: invalid genesis config")
+	// ErrBadSignature: a signature whose check was deferred to the end of
+	// the block (executeBlock's signature batch) did not hold. It is an
+	// ErrInvalidExtrinsic (InvalidTransaction::BadProof, found late).
+	ErrBadSignature        = fmt.Errorf("%w: bad signature", ErrInvalidExtrinsic)
+	ErrInherentAfterSigned = errors.New("frame: inherent after a non-inherent extrinsic")
+	ErrUnknownPallet       = errors.New("frame: unknown pallet index")
+	ErrUnknownCall         = errors.New("frame: unknown call index")
+	ErrBadCallArgs         = errors.New("frame: cannot decode call arguments")
+	ErrGenesis             = errors.New("frame: invalid genesis config")
 )

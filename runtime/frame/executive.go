@@ -247,7 +247,29 @@ func (r *Runtime) ExecuteBlock(ctx *Context, b *types.Block) error {
 	return nil
 }
 
-func (r *Runtime) executeBlock(ctx *Context, b *types.Block) error {
+func (r *Runtime) executeBlock(ctx *Context, b *types.Block) (err error) {
+	// A block is valid or not as a whole, so its extrinsics' signature
+	// checks are deferred to the host (which runs them on other cores while
+	// the block executes) and their verdict taken at the end; with any bad
+	// signature the block fails as it would have at that extrinsic. Nothing
+	// else defers: validate_transaction and apply_extrinsic while building
+	// decide inclusion by the answer.
+	//
+	// The verdict comes before the block's final checks, and a bad
+	// signature is reported as such even when the extrinsics that relied on
+	// it went on to fail something else.
+	ctx.StartBatchVerify()
+	ctx.batchVerify = true
+	open := true
+	finish := func() bool {
+		open, ctx.batchVerify = false, false
+		return ctx.FinishBatchVerify()
+	}
+	defer func() {
+		if open && !finish() {
+			err = fmt.Errorf("%w (then: %w)", ErrBadSignature, err)
+		}
+	}()
 	h := b.Header
 	h.StateRoot, h.ExtrinsicsRoot = types.Hash{}, types.Hash{}
 	if _, err := r.InitializeBlock(ctx, &h); err != nil {
@@ -266,6 +288,9 @@ func (r *Runtime) executeBlock(ctx *Context, b *types.Block) error {
 		if res.Invalid != nil {
 			return fmt.Errorf("%w: extrinsic %d: %v", ErrInvalidExtrinsic, i, res.Invalid)
 		}
+	}
+	if !finish() {
+		return ErrBadSignature
 	}
 	got, err := r.FinalizeBlock(ctx)
 	if err != nil {

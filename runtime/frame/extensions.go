@@ -153,8 +153,13 @@ func verifySignature(ctx *Context, who types.AccountID, sig *types.MultiSignatur
 		}
 		s := (*[64]byte)(sig.Sig)
 		pub := [32]byte(who)
-		if sig.Kind == types.SigEd25519 {
+		switch {
+		case sig.Kind == types.SigEd25519 && ctx.batchVerify:
+			return ctx.Ed25519BatchVerify(s, p, &pub)
+		case sig.Kind == types.SigEd25519:
 			return ctx.Ed25519Verify(s, p, &pub)
+		case ctx.batchVerify:
+			return ctx.Sr25519BatchVerify(s, p, &pub)
 		}
 		return ctx.Sr25519Verify(s, p, &pub)
 	case types.SigEcdsa:

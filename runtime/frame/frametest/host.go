@@ -19,6 +19,8 @@ type Host struct {
 	Versions map[string][]byte
 	// Logs collects Log calls as "target: msg".
 	Logs []string
+
+	batchOpen, batchFailed bool
 }
 
 type change struct {
@@ -216,6 +218,39 @@ func (h *Host) Ed25519Verify(sig *[64]byte, msg []byte, pub *[32]byte) bool {
 
 // Sr25519Verify always fails natively (see the package doc).
 func (h *Host) Sr25519Verify(sig *[64]byte, msg []byte, pub *[32]byte) bool { return false }
+
+// StartBatchVerify opens a batch; this host checks batched signatures at
+// once and remembers a failure until FinishBatchVerify.
+func (h *Host) StartBatchVerify() {
+	if h.batchOpen {
+		panic("frametest: signature batch already open")
+	}
+	h.batchOpen, h.batchFailed = true, false
+}
+
+func (h *Host) batch(ok bool) bool {
+	if !h.batchOpen {
+		return ok
+	}
+	h.batchFailed = h.batchFailed || !ok
+	return true
+}
+
+func (h *Host) Sr25519BatchVerify(sig *[64]byte, msg []byte, pub *[32]byte) bool {
+	return h.batch(h.Sr25519Verify(sig, msg, pub))
+}
+
+func (h *Host) Ed25519BatchVerify(sig *[64]byte, msg []byte, pub *[32]byte) bool {
+	return h.batch(h.Ed25519Verify(sig, msg, pub))
+}
+
+func (h *Host) FinishBatchVerify() bool {
+	if !h.batchOpen {
+		panic("frametest: no signature batch open")
+	}
+	h.batchOpen = false
+	return !h.batchFailed
+}
 
 // EcdsaVerify always fails natively (see the package doc).
 func (h *Host) EcdsaVerify(sig *[65]byte, msg []byte, pub *[33]byte) bool { return false }

@@ -3,11 +3,25 @@
 package main
 
 import (
+	"runtime/debug"
+
 	"github.com/metamars/mars/runtime/abi"
 	"github.com/metamars/mars/runtime/relay"
 )
 
 func main() {}
+
+// Go's default GC target (GOGC=100) collects each time the heap doubles:
+// with the small live heap of a runtime call (the block, its events, the
+// storage cache) and the garbage a block makes, that was a GC every few
+// dozen transfers, and in wasm the GC is neither concurrent nor cheap
+// (about a fifth of a block's import). 400 lets the heap grow to 5x the live
+// data between collections; the soft limit makes the GC work harder instead
+// of running into the instance's memory limit (256 MiB by default).
+func init() {
+	debug.SetGCPercent(400)
+	debug.SetMemoryLimit(160 << 20)
+}
 
 // run serves one entry point; an error traps with its message.
 func run(entry string, n int32) int64 {
