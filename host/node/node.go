@@ -131,12 +131,18 @@ func (n *Node) listen() error {
 	}
 	n.ln = ln
 	n.rpc = rpc.NewServer(rpc.Config{AllowedOrigins: n.cfg.RPCCors, Logger: n.log.With("target", "rpc")})
-	return rpc.RegisterAPI(n.rpc, rpc.Backend{
+	b := rpc.Backend{
 		Chain:  &rpcChain{n.chain},
 		State:  &rpcState{c: n.chain, rv: n.rv},
 		Pool:   &rpcPool{n.pool},
 		System: &rpcSystem{n},
-	})
+	}
+	if err := rpc.RegisterAPI(n.rpc, b); err != nil {
+		return err
+	}
+	// The new JSON-RPC spec groups (chainHead_v1, transaction_v1,
+	// transactionWatch_v1, chainSpec_v1) for light clients and papi.
+	return rpc.RegisterV1(n.rpc, b)
 }
 
 // RPCAddr is the address the RPC server listens on.

@@ -231,3 +231,19 @@ func (l regList) run() error {
 	}
 	return nil
 }
+
+// ChainEvent is one change of the block tree: an import (Finalized false;
+// NewBest when it became the best block) or a finalization.
+type ChainEvent struct {
+	Header    types.Header
+	Finalized bool
+	NewBest   bool
+}
+
+// ChainEvents is optional on a Chain: one stream of imports and
+// finalizations in the order the chain made them. chainHead_v1_follow uses
+// it when present; otherwise it combines three SubscribeHeads, whose
+// relative order it cannot rely on. fn is cheap and never blocks.
+type ChainEvents interface {
+	SubscribeEvents(fn func(ChainEvent)) (cancel func())
+}
