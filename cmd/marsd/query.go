@@ -18,7 +18,7 @@ import (
 
 func newQueryCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "query", Short: "Read chain state from a running node over JSON-RPC"}
-	cmd.AddCommand(newQueryAccountCmd())
+	cmd.AddCommand(newQueryAccountCmd(), newQueryStorageCmd())
 	return cmd
 }
 

@@ -45,7 +45,7 @@ and submits them to a node's JSON-RPC endpoint. Over WebSocket (ws://) the
 transaction is watched until the state chosen with --wait; over HTTP only
 --wait none is possible.`,
 	}
-	cmd.AddCommand(newTxTransferCmd(), newTxSudoCmd())
+	cmd.AddCommand(newTxTransferCmd(), newTxSudoCmd(), newTxCallCmd())
 	return cmd
 }
 
@@ -129,10 +129,13 @@ non-zero.`,
 			if err != nil {
 				return fmt.Errorf("--amount: %w", err)
 			}
-			call := transferCall(dest, v, keepAlive)
 			name := "transfer_allow_death"
 			if keepAlive {
 				name = "transfer_keep_alive"
+			}
+			call := metadataTransferCall(cmd.Context(), f.rpc, name, dest, v)
+			if call == nil { // no usable metadata: the relay runtime's layout
+				call = transferCall(dest, v, keepAlive)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "call:      Balances.%s(%s, %s)\n", name, dest.SS58(types.SS58Generic), formatAmount(v))
 			return submitCall(cmd.Context(), cmd.OutOrStdout(), &f, call)

@@ -52,7 +52,7 @@ func TestPolkadotJS(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Read the suite's inputs so that a change to them invalidates go test's cache.
-	for _, f := range []string{"package.json", "package-lock.json", "api.test.mjs"} {
+	for _, f := range []string{"package.json", "package-lock.json", "api.test.mjs", "upgrade.mjs"} {
 		if _, err := os.ReadFile(filepath.Join(dir, f)); err != nil {
 			t.Fatalf("tests/js: %v", err)
 		}
@@ -62,9 +62,32 @@ func TestPolkadotJS(t *testing.T) {
 	defer cancel()
 
 	marsd := buildMarsd(ctx, t)
+	v2 := buildV2Runtime(ctx, t, marsd, filepath.Join(dir, "..", ".."))
 	ws := startMarsd(ctx, t, marsd)
 	npmCI(ctx, t, npmBin, dir)
 	runNodeTest(ctx, t, nodeBin, dir, ws)
+	// Last: the upgrade replaces the runtime the tests above ran against.
+	runNodeTest(ctx, t, nodeBin, dir, ws, "MSC_V2_WASM="+v2, "upgrade.mjs")
+}
+
+// buildV2Runtime builds the relay runtime with the relayv2 tag (spec
+// version 2) into a temp file for the sudo setCode test.
+func buildV2Runtime(ctx context.Context, t *testing.T, marsd, root string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, buildTimeout)
+	defer cancel()
+	out := filepath.Join(t.TempDir(), "v2.wasm.zst")
+	start := time.Now()
+	cmd := exec.CommandContext(ctx, marsd, "runtime", "build", "--tags", "relayv2", "--source", root, "--out", out)
+	cmd.WaitDelay = 5 * time.Second
+	if b, err := cmd.CombinedOutput(); err != nil {
+		if ctx.Err() != nil {
+			t.Fatalf("building the v2 runtime did not finish within %s", buildTimeout)
+		}
+		t.Fatalf("marsd runtime build --tags relayv2: %v\n%s", err, b)
+	}
+	t.Logf("v2 runtime built in %s: %s", time.Since(start).Round(time.Millisecond), out)
+	return out
 }
 
 // buildMarsd returns MSC_MARSD_BIN or builds cmd/marsd into a temp folder.
@@ -205,15 +228,26 @@ func npmCI(ctx context.Context, t *testing.T, npm, dir string) {
 	t.Logf("npm ci took %s", time.Since(start).Round(time.Millisecond))
 }
 
-// runNodeTest runs `node --test` with MSC_WS and fails if it fails.
-func runNodeTest(ctx context.Context, t *testing.T, node, dir, ws string) {
+// runNodeTest runs `node --test` with MSC_WS (plus extra: NAME=value
+// environment entries, then test files; no files: node's default
+// discovery) and fails if it fails.
+func runNodeTest(ctx context.Context, t *testing.T, node, dir, ws string, extra ...string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(ctx, nodeTimeout)
 	defer cancel()
 	start := time.Now()
-	cmd := exec.CommandContext(ctx, node, "--test", "--test-reporter=spec", "--test-concurrency=1")
+	args := []string{"--test", "--test-reporter=spec", "--test-concurrency=1"}
+	env := append(os.Environ(), "MSC_WS="+ws, "NO_COLOR=1", "FORCE_COLOR=0")
+	for _, x := range extra {
+		if strings.Contains(x, "=") {
+			env = append(env, x)
+		} else {
+			args = append(args, x)
+		}
+	}
+	cmd := exec.CommandContext(ctx, node, args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "MSC_WS="+ws, "NO_COLOR=1", "FORCE_COLOR=0")
+	cmd.Env = env
 	cmd.WaitDelay = 5 * time.Second
 	err := streamCmd(t, cmd, "node")
 	took := time.Since(start).Round(time.Millisecond)
