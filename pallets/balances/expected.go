@@ -28,3 +28,12 @@ type Accounts interface {
 	// DecConsumers removes a consumer reference (saturating).
 	DecConsumers(ctx *frame.Context, who types.AccountID)
 }
+
+// knownAccounts is optionally implemented by Accounts (*system.Pallet
+// does): TryMutateAccountData for a caller that read who's record acc at
+// write mark mark (frame.Context.WriteMark); System reads the record again
+// only if storage was written since.
+type knownAccounts interface {
+	TryMutateAccountDataKnown(ctx *frame.Context, who types.AccountID, acc frame.AccountInfo, mark uint64,
+		f func(data *frame.AccountData, exists bool) error) error
+}

@@ -19,7 +19,7 @@ func (p *Pallet) account(ctx *frame.Context, who types.AccountID) (AccountData, 
 		// one that System created without balances (or no record at all).
 		a.Flags = newLogicFlag
 	}
-	return a, refs{providers: info.Providers, consumers: info.Consumers}
+	return a, refs{providers: info.Providers, consumers: info.Consumers, info: info, mark: ctx.WriteMark(), known: true}
 }
 
 func (p *Pallet) emit(ctx *frame.Context, ev scale.Encodable) { ctx.Deposit(PalletName, ev) }
@@ -32,19 +32,21 @@ func (p *Pallet) emit(ctx *frame.Context, ev scale.Encodable) { ctx.Deposit(Pall
 // Nothing is written when f fails; when a reference change fails the
 // writes are rolled back.
 func (p *Pallet) mutateAccount(ctx *frame.Context, who types.AccountID, f func(a *AccountData, isNew bool) error) (dust scale.U128, err error) {
-	return p.mutateAccountWith(ctx, who, p.cfg.Accounts.Account(ctx, who).Providers, f)
+	_, r := p.account(ctx, who)
+	return p.mutateAccountWith(ctx, who, r, f)
 }
 
 // mutateAccountWith is mutateAccount for a caller that has just read who's
-// provider count (System.Account reads are host calls in WASM; the
+// record into r (System.Account reads are host calls in WASM; the
 // transfer path avoids repeating them).
-func (p *Pallet) mutateAccountWith(ctx *frame.Context, who types.AccountID, providers uint32,
+func (p *Pallet) mutateAccountWith(ctx *frame.Context, who types.AccountID, r refs,
 	f func(a *AccountData, isNew bool) error) (dust scale.U128, err error) {
+	providers := r.providers
 	ed := p.cfg.ExistentialDeposit
 	sys := p.cfg.Accounts
 	var isNew bool
 	var endowed scale.U128
-	err = sys.TryMutateAccountData(ctx, who, func(data *AccountData, exists bool) error {
+	mutate := func(data *AccountData, exists bool) error {
 		a := *data
 		if a.Flags.IsZero() {
 			a.Flags = newLogicFlag
@@ -92,7 +94,12 @@ func (p *Pallet) mutateAccountWith(ctx *frame.Context, who types.AccountID, prov
 		}
 		*data = a
 		return nil
-	})
+	}
+	if k, ok := sys.(knownAccounts); ok && r.known {
+		err = k.TryMutateAccountDataKnown(ctx, who, r.info, r.mark, mutate)
+	} else {
+		err = sys.TryMutateAccountData(ctx, who, mutate)
+	}
 	if err != nil {
 		return scale.U128{}, err
 	}
@@ -114,7 +121,7 @@ func (p *Pallet) mutateAccountWith(ctx *frame.Context, who types.AccountID, prov
 // who's current data and references.
 func (p *Pallet) writeBalance(ctx *frame.Context, who types.AccountID, a AccountData, r refs, newFree scale.U128) error {
 	maxReduction := reducible(a, r, p.cfg.ExistentialDeposit, expendable, true)
-	_, err := p.mutateAccountWith(ctx, who, r.providers, func(a *AccountData, _ bool) error {
+	_, err := p.mutateAccountWith(ctx, who, r, func(a *AccountData, _ bool) error {
 		if maxReduction.Lt(a.Free.SaturatingSub(newFree)) {
 			return ErrInsufficientBalance
 		}

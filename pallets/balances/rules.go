@@ -26,6 +26,12 @@ const (
 // refs are the System reference counts of an account that the rules need.
 type refs struct {
 	providers, consumers uint32
+	// info is the whole System.Account record read at write mark mark
+	// (known): a later mutation of the account reuses it when nothing was
+	// written since, instead of reading it again.
+	info  frame.AccountInfo
+	mark  uint64
+	known bool
 }
 
 // canDecProvider mirrors frame_system::can_dec_provider: the last provider

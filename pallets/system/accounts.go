@@ -38,6 +38,14 @@ func (p *Pallet) IncNonce(ctx *frame.Context, who types.AccountID) {
 	})
 }
 
+// IncNonceOf increments the nonce of who, whose info acc the caller has
+// just read (and not changed since): it writes acc with nonce + 1 without
+// reading the account again.
+func (p *Pallet) IncNonceOf(ctx *frame.Context, who types.AccountID, acc frame.AccountInfo) {
+	acc.Nonce++
+	Account.Set(ctx, who, acc)
+}
+
 // IncProviders adds a provider reference; created reports that the
 // account came into existence (NewAccount is deposited).
 func (p *Pallet) IncProviders(ctx *frame.Context, who types.AccountID) (created bool) {
@@ -162,18 +170,39 @@ func (p *Pallet) CanIncConsumer(ctx *frame.Context, who types.AccountID) bool {
 // sufficients, otherwise the account entry is removed. Reference counts are
 // the caller's business (balances inc/dec providers around it).
 func (p *Pallet) TryMutateAccountData(ctx *frame.Context, who types.AccountID, f func(data *frame.AccountData, exists bool) error) error {
-	acc := Account.Get(ctx, who)
+	key := Account.Key(ctx, who)
+	acc, _ := Account.GetKey(ctx, key)
+	return tryMutateAccountData(ctx, key, acc, f)
+}
+
+// TryMutateAccountDataKnown is TryMutateAccountData for a caller that read
+// who's record acc (Account) when ctx.WriteMark() was mark: it is not read
+// again unless storage was written since.
+func (p *Pallet) TryMutateAccountDataKnown(ctx *frame.Context, who types.AccountID, acc frame.AccountInfo, mark uint64,
+	f func(data *frame.AccountData, exists bool) error) error {
+	key := Account.Key(ctx, who)
+	if ctx.WritesSince(mark) {
+		acc, _ = Account.GetKey(ctx, key)
+	}
+	return tryMutateAccountData(ctx, key, acc, f)
+}
+
+func tryMutateAccountData(ctx *frame.Context, key []byte, acc frame.AccountInfo, f func(data *frame.AccountData, exists bool) error) error {
 	data := acc.Data
 	exists := data != (frame.AccountData{})
+	mark := ctx.WriteMark()
 	if err := f(&data, exists); err != nil {
 		return err
 	}
-	cur := Account.Get(ctx, who) // f may have changed ref counts
+	cur := acc
+	if ctx.WritesSince(mark) {
+		cur, _ = Account.GetKey(ctx, key) // f may have changed ref counts
+	}
 	if cur.Providers > 0 || cur.Sufficients > 0 {
 		cur.Data = data
-		Account.Set(ctx, who, cur)
+		Account.SetKey(ctx, key, cur)
 	} else {
-		Account.Remove(ctx, who)
+		ctx.StorageClear(key)
 	}
 	return nil
 }

@@ -84,7 +84,13 @@ func (p *Pallet) NoteAppliedExtrinsic(ctx *frame.Context, info frame.DispatchInf
 	i, _ := extrinsicIndex(ctx)
 	next := i + 1
 	ctx.StorageSet(KeyExtrinsicIndex, []byte{byte(next), byte(next >> 8), byte(next >> 16), byte(next >> 24)})
-	ExecutionPhase.Set(ctx, frame.Phase{Kind: frame.PhaseApplyExtrinsic, Index: next})
+	st, memo := ctx.EventState()
+	ph := frame.Phase{Kind: frame.PhaseApplyExtrinsic, Index: next}
+	ExecutionPhase.Set(ctx, ph) // drops ctx's event memo
+	if memo {
+		st.Phase = ph // still exact: Number and EventCount are unchanged
+		ctx.SetEventState(st)
+	}
 }
 
 // NoteFinishedExtrinsics records ExtrinsicCount, phase Finalization.
@@ -121,21 +127,30 @@ func (p *Pallet) Finalize(ctx *frame.Context) types.Header {
 // DepositEvent appends an EventRecord with the current phase (none at
 // block 0) and indexes its topics.
 func (p *Pallet) DepositEvent(ctx *frame.Context, event []byte, topics []types.Hash) (frame.EventRecord, bool) {
-	n := Number.Get(ctx)
-	if n == 0 {
-		return frame.EventRecord{}, false
-	}
-	phase, ok := ExecutionPhase.TryGet(ctx)
+	// Number, ExecutionPhase and EventCount are read once per run of
+	// deposits: ctx keeps them until one of them is written otherwise.
+	st, ok := ctx.EventState()
 	if !ok {
-		phase = frame.Phase{Kind: frame.PhaseInitialization}
+		st.Number = Number.Get(ctx)
+		if st.Number == 0 {
+			return frame.EventRecord{}, false
+		}
+		phase, ok := ExecutionPhase.TryGet(ctx)
+		if !ok {
+			phase = frame.Phase{Kind: frame.PhaseInitialization}
+		}
+		st.Phase = phase
+		st.Count = EventCount.Get(ctx)
 	}
-	idx := EventCount.Get(ctx)
-	if idx == ^uint32(0) {
+	n, phase, idx := st.Number, st.Phase, st.Count
+	if n == 0 || idx == ^uint32(0) {
 		return frame.EventRecord{}, false
 	}
 	EventCount.Set(ctx, idx+1)
+	st.Count = idx + 1
 	rec := frame.EventRecord{Phase: phase, Event: event, Topics: topics}
 	Events.Append(ctx, scale.Encode(&rec))
+	ctx.SetEventState(st)
 	for _, t := range topics {
 		e := scale.NewEncoder(8)
 		e.PutU32(n)
@@ -146,7 +161,12 @@ func (p *Pallet) DepositEvent(ctx *frame.Context, event []byte, topics []types.H
 }
 
 // BlockNumber is System.Number.
-func (p *Pallet) BlockNumber(ctx *frame.Context) types.BlockNumber { return Number.Get(ctx) }
+func (p *Pallet) BlockNumber(ctx *frame.Context) types.BlockNumber {
+	if st, ok := ctx.EventState(); ok {
+		return st.Number // ctx's copy of System.Number (see DepositEvent)
+	}
+	return Number.Get(ctx)
+}
 
 // ParentHash is System.ParentHash.
 func (p *Pallet) ParentHash(ctx *frame.Context) types.Hash { return ParentHash.Get(ctx) }

@@ -19,6 +19,115 @@ type Context struct {
 	// batchVerify: extrinsic signatures go to the host's signature batch
 	// (only while executing a block, see executeBlock).
 	batchVerify bool
+	// writes counts storage changes made through this Context (sets,
+	// clears, appends, rollbacks): WritesSince lets a caller that read a
+	// value know it is still current without reading it again.
+	writes uint64
+	// b128 memoizes blake2_128 of the last few 32-byte inputs (account
+	// IDs: System.Account keys are hashed about 15 times per transfer for
+	// two or three accounts). Hashing is pure, so this never goes stale.
+	b128     [b128Slots]b128Entry
+	b128Next uint8
+	// ev memoizes what System.DepositEvent reads (System.Number,
+	// System.ExecutionPhase, System.EventCount) between deposits. Any
+	// write through this Context to one of those keys, a prefix clear or
+	// a rollback drops it, so it never disagrees with storage.
+	ev EventState
+}
+
+// EventState is System's event bookkeeping: the block number, the phase
+// and the number of events recorded so far (see Context.EventState).
+type EventState struct {
+	Number types.BlockNumber
+	Phase  Phase
+	Count  uint32
+	valid  bool
+}
+
+// Keys of the storage items EventState mirrors.
+var (
+	systemPrefix      = func() [16]byte { return types.Twox128([]byte("System")) }()
+	keyNumber         = Prefix("System", "Number")
+	keyExecutionPhase = Prefix("System", "ExecutionPhase")
+	keyEventCount     = Prefix("System", "EventCount")
+)
+
+// EventState returns the memoized event bookkeeping, if still valid.
+func (c *Context) EventState() (EventState, bool) { return c.ev, c.ev.valid }
+
+// SetEventState memoizes the event bookkeeping just read or written; the
+// caller must have it equal to storage.
+func (c *Context) SetEventState(s EventState) { s.valid = true; c.ev = s }
+
+// touched drops the event memo when key is one it mirrors.
+func (c *Context) touched(key []byte) {
+	if !c.ev.valid || len(key) != 32 || [16]byte(key[:16]) != systemPrefix {
+		return
+	}
+	if string(key) == string(keyNumber) || string(key) == string(keyExecutionPhase) || string(key) == string(keyEventCount) {
+		c.ev.valid = false
+	}
+}
+
+const b128Slots = 4
+
+type b128Entry struct {
+	in  [32]byte
+	out [16]byte
+	ok  bool
+}
+
+// Blake2_128 is the host's blake2_128, memoized for 32-byte inputs.
+func (c *Context) Blake2_128(data []byte) [16]byte {
+	if len(data) != 32 {
+		return c.Host.Blake2_128(data)
+	}
+	in := [32]byte(data)
+	for i := range c.b128 {
+		if e := &c.b128[i]; e.ok && e.in == in {
+			return e.out
+		}
+	}
+	out := c.Host.Blake2_128(data)
+	c.b128[c.b128Next] = b128Entry{in: in, out: out, ok: true}
+	c.b128Next = (c.b128Next + 1) % b128Slots
+	return out
+}
+
+// WriteMark returns a mark of the storage changes made through this
+// Context so far; WritesSince(mark) reports whether any happened since.
+func (c *Context) WriteMark() uint64 { return c.writes }
+
+// WritesSince reports whether storage changed through this Context since
+// mark was taken.
+func (c *Context) WritesSince(mark uint64) bool { return c.writes != mark }
+
+// The storage writes below go to the host; Context counts them (WriteMark)
+// and keeps its event memo in step.
+func (c *Context) StorageSet(key, value []byte) {
+	c.writes++
+	c.touched(key)
+	c.Host.StorageSet(key, value)
+}
+func (c *Context) StorageClear(key []byte) {
+	c.writes++
+	c.touched(key)
+	c.Host.StorageClear(key)
+}
+func (c *Context) StorageAppend(key, value []byte) {
+	c.writes++
+	c.touched(key)
+	c.Host.StorageAppend(key, value)
+}
+func (c *Context) StorageClearPrefix(prefix []byte, limit uint32) (uint32, bool) {
+	c.writes++
+	c.ev.valid = false
+	return c.Host.StorageClearPrefix(prefix, limit)
+}
+func (c *Context) RollbackTransaction() {
+	c.writes++
+	c.ev.valid = false
+	c.Host.RollbackTransaction()
 }
 
 // NewContext returns a context for one entry-point call.

@@ -116,7 +116,11 @@ func (r *Runtime) apply(ctx *Context, full []byte) (*types.DispatchError, error)
 	case c.extra.Nonce > acc.Nonce:
 		return nil, ErrTxFuture
 	}
-	r.system.IncNonce(ctx, c.who)
+	if s, ok := r.system.(nonceIncrementer); ok {
+		s.IncNonceOf(ctx, c.who, acc) // acc was just read: no second read
+	} else {
+		r.system.IncNonce(ctx, c.who)
+	}
 	if err := r.noteWeight(ctx, info, length); err != nil {
 		return nil, err
 	}
@@ -139,6 +143,12 @@ func (r *Runtime) apply(ctx *Context, full []byte) (*types.DispatchError, error)
 		}
 	}
 	return r.noteApplied(ctx, info, post, dispErr), nil
+}
+
+// nonceIncrementer is optionally implemented by System: IncNonce for a
+// caller that holds the account's current info.
+type nonceIncrementer interface {
+	IncNonceOf(ctx *Context, who types.AccountID, acc AccountInfo)
 }
 
 func (r *Runtime) applyBare(ctx *Context, x *types.Extrinsic, full []byte, length uint32) (*types.DispatchError, error) {

@@ -280,6 +280,11 @@ func (m *StorageMap[K, V]) Key(st Store, k K) []byte {
 // Prefix returns the map's prefix (for iteration and removal of all entries).
 func (m *StorageMap[K, V]) Prefix() []byte { return m.prefix }
 
+// GetKey and SetKey read and write the entry at a full key from Key, for
+// a caller that reads and writes the same entry (one key hash, not two).
+func (m *StorageMap[K, V]) GetKey(st Store, key []byte) (V, bool) { return m.get(st, key) }
+func (m *StorageMap[K, V]) SetKey(st Store, key []byte, v V)      { m.set(st, key, v) }
+
 func (m *StorageMap[K, V]) Get(st Store, k K) V { v, _ := m.get(st, m.Key(st, k)); return v }
 func (m *StorageMap[K, V]) TryGet(st Store, k K) (V, bool) {
 	return m.get(st, m.Key(st, k))
