@@ -14,7 +14,7 @@ import (
 //
 //	go test ./tests/pipeline -run '^$' -bench Pipeline -benchtime 5x
 func BenchmarkPipeline(b *testing.B) {
-	for _, n := range []int{100, 1000, 2000} {
+	for _, n := range []int{100, 1000, 1500} { // a block holds ~1,680 transfers by weight
 		b.Run(fmt.Sprintf("transfers=%d", n), func(b *testing.B) {
 			ex := newExecutor(b, false)
 			accts := newAccounts(b, n)
