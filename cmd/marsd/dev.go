@@ -28,6 +28,7 @@ type devFlags struct {
 	rpcPort     int
 	rpcExternal bool
 	rpcCors     []string
+	rpcMaxConns int
 	blockTime   time.Duration
 	pruning     string
 }
@@ -52,6 +53,7 @@ WebSocket) listens on 127.0.0.1:--rpc-port.`,
 	cmd.Flags().IntVar(&f.rpcPort, "rpc-port", 9944, "JSON-RPC port (HTTP and WebSocket); 0 picks a free port")
 	cmd.Flags().BoolVar(&f.rpcExternal, "rpc-external", false, "listen on all interfaces (unsafe RPC methods are then refused)")
 	cmd.Flags().StringSliceVar(&f.rpcCors, "rpc-cors", nil, "browser origins allowed to call the RPC (default: none)")
+	cmd.Flags().IntVar(&f.rpcMaxConns, "rpc-max-connections", 100, "maximum WebSocket connections plus in-flight HTTP requests")
 	cmd.Flags().DurationVar(&f.blockTime, "block-time", time.Second, "interval between authored blocks")
 	cmd.Flags().StringVar(&f.pruning, "pruning", "256", "finalized states to keep, or 'archive' to keep all")
 	return cmd
@@ -92,7 +94,7 @@ func runDev(ctx context.Context, f devFlags) error {
 	}
 	n, err := node.New(ctx, node.Config{
 		BasePath: base, Spec: spec, RPCAddr: net.JoinHostPort(host, strconv.Itoa(f.rpcPort)),
-		RPCExternal: f.rpcExternal, RPCCors: f.rpcCors, KeepFinalized: keep, Archive: archive, Logger: log,
+		RPCExternal: f.rpcExternal, RPCCors: f.rpcCors, RPCMaxConnections: f.rpcMaxConns, KeepFinalized: keep, Archive: archive, Logger: log,
 	})
 	if err != nil {
 		return err

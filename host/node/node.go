@@ -34,6 +34,9 @@ type Config struct {
 	RPCExternal bool
 	// RPCCors lists allowed browser origins (nil: CORS off).
 	RPCCors []string
+	// RPCMaxConnections bounds WebSocket connections plus in-flight HTTP
+	// requests (0: the RPC server's default, 100).
+	RPCMaxConnections int
 	// KeepFinalized and Archive set state pruning.
 	KeepFinalized int
 	Archive       bool
@@ -130,7 +133,7 @@ func (n *Node) listen() error {
 		return fmt.Errorf("node: RPC listen: %w", err)
 	}
 	n.ln = ln
-	n.rpc = rpc.NewServer(rpc.Config{AllowedOrigins: n.cfg.RPCCors, Logger: n.log.With("target", "rpc")})
+	n.rpc = rpc.NewServer(rpc.Config{AllowedOrigins: n.cfg.RPCCors, MaxConnections: n.cfg.RPCMaxConnections, Logger: n.log.With("target", "rpc")})
 	b := rpc.Backend{
 		Chain:  &rpcChain{n.chain},
 		State:  &rpcState{c: n.chain, rv: n.rv},

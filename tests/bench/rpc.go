@@ -130,15 +130,18 @@ func RunRPC(ctx context.Context, cfg RPCConfig) (*RPCResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	// `marsd dev` has no flag for the RPC server's connection limit
-	// (host/rpc DefaultMaxConnections = 100, WebSocket connections plus
-	// in-flight HTTP requests); the fan-out runs show how many of C get in.
+	// The connection limit counts WebSocket connections plus in-flight
+	// HTTP requests: room for the largest fan-out and the latency client.
+	maxC := 100
+	for _, c := range cfg.Clients {
+		maxC = max(maxC, c+16)
+	}
 	p, err := startProc("marsd", bin, tmp, "dev", "--rpc-port", "0", "--base-path", filepath.Join(tmp, "base"),
-		"--block-time", cfg.BlockTime.String())
+		"--block-time", cfg.BlockTime.String(), "--rpc-max-connections", fmt.Sprint(maxC))
 	if err != nil {
 		return nil, err
 	}
-	res := &RPCResult{MaxConns: "100 (host/rpc default; marsd dev has no flag to raise it)"}
+	res := &RPCResult{MaxConns: fmt.Sprintf("%d (--rpc-max-connections)", maxC)}
 	defer func() {
 		if err := p.stop(); err != nil {
 			res.Notes = append(res.Notes, err.Error())
