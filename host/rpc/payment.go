@@ -30,12 +30,18 @@ func (a *stateAPI) paymentArgs(p Params, what string) ([]byte, types.Hash, error
 	if err != nil {
 		return nil, at, err
 	}
+	// Substrate's payment RPC decodes the extrinsic before calling the
+	// runtime and answers 2 (decode error) for bytes that are not one; the
+	// envelope check (framing, version, address, signature) does that here.
 	d := scale.NewDecoder(ext)
 	d.Bytes()
 	if err := d.Finish(); err != nil {
 		if errors.Is(err, scale.ErrTrailingBytes) {
 			err = errExtrinsicLength
 		}
+		return nil, at, NewError(CodePaymentDecodeError, what, err.Error())
+	}
+	if _, err := types.DecodeExtrinsic(ext); err != nil {
 		return nil, at, NewError(CodePaymentDecodeError, what, err.Error())
 	}
 	args := make([]byte, 0, len(ext)+4)

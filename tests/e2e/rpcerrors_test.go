@@ -87,12 +87,11 @@ func TestRPCErrors(t *testing.T) {
 	// Payment queries on garbage.
 	// payment_queryInfo decodes the extrinsic on the host: 2 "Unable to
 	// query dispatch info." (Substrate's DecodeError) with the decoder's
-	// text in data. payment_queryFeeDetails hands the bytes to the runtime,
-	// whose decode failure comes back as 1 (RuntimeError); Substrate's RPC
-	// decodes first and sends 2 there too.
+	// text in data; payment_queryFeeDetails likewise (the envelope is
+	// decoded on the host before the runtime is called).
 	wantErr(2, "Unable to query dispatch info.", "payment_queryInfo", "0xdeadbeef")
 	wantErr(-32602, "Invalid params", "payment_queryInfo", "garbage")
-	wantErr(1, "Unable to query fee details.", "payment_queryFeeDetails", "0x00")
+	wantErr(2, "Unable to query fee details.", "payment_queryFeeDetails", "0x00")
 
 	// chainHead_v1: bogus operation ids and an unpinned hash.
 	w, err := n.dialWS(ctx)
