@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -20,6 +21,25 @@ func trieVersion(v uint8) (trie.Version, error) {
 	return 0, fmt.Errorf("--state-version must be 0 or 1, not %d", v)
 }
 
+// loadVersioned checks the --state-version flag and loads FILE with load.
+func loadVersioned[T any](ver uint8, path string, load func(io.Reader) (T, error)) (T, trie.Version, error) {
+	var zero T
+	v, err := trieVersion(ver)
+	if err != nil {
+		return zero, 0, err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return zero, 0, err
+	}
+	defer f.Close()
+	out, err := load(f)
+	if err != nil {
+		return zero, 0, fmt.Errorf("%s: %w", path, err)
+	}
+	return out, v, nil
+}
+
 func newTrieCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "trie", Short: "Substrate trie tools"}
 	var ver uint8
@@ -30,18 +50,9 @@ func newTrieCmd() *cobra.Command {
 and prints the Substrate trie root of those pairs under the given state version.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			v, err := trieVersion(ver)
+			pairs, v, err := loadVersioned(ver, args[0], trie.LoadStatePairs)
 			if err != nil {
 				return err
-			}
-			f, err := os.Open(args[0])
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			pairs, err := trie.LoadStatePairs(f)
-			if err != nil {
-				return fmt.Errorf("%s: %w", args[0], err)
 			}
 			r, err := trie.RootOfPairs(pairs, v)
 			if err != nil {
@@ -64,18 +75,9 @@ func newChainSpecCmd() *cobra.Command {
 		Short: "Print the name, genesis state root and genesis hash of a raw chain spec",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			v, err := trieVersion(ver)
+			spec, v, err := loadVersioned(ver, args[0], trie.LoadRawChainSpec)
 			if err != nil {
 				return err
-			}
-			f, err := os.Open(args[0])
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			spec, err := trie.LoadRawChainSpec(f)
-			if err != nil {
-				return fmt.Errorf("%s: %w", args[0], err)
 			}
 			root, err := spec.StateRoot(v)
 			if err != nil {
