@@ -41,74 +41,34 @@ func (p *Pallet) mutateAccount(ctx *frame.Context, who types.AccountID, f func(a
 // transfer path avoids repeating them).
 func (p *Pallet) mutateAccountWith(ctx *frame.Context, who types.AccountID, r refs,
 	f func(a *AccountData, isNew bool) error) (dust scale.U128, err error) {
-	providers := r.providers
-	ed := p.cfg.ExistentialDeposit
-	sys := p.cfg.Accounts
-	var isNew bool
-	var endowed scale.U128
-	mutate := func(data *AccountData, exists bool) error {
-		a := *data
-		if a.Flags.IsZero() {
-			a.Flags = newLogicFlag
-		}
-		isNew = !exists || isDefault(a)
-		didProvide := providing(a, ed) && providers > 0
-		didConsume := !isNew && consuming(a)
-		if err := f(&a, isNew); err != nil {
-			return err
-		}
-		doesProvide, doesConsume := providing(a, ed), consuming(a)
-		settle := func() error {
-			if !didProvide && doesProvide {
-				sys.IncProviders(ctx, who)
-			}
-			if didConsume && !doesConsume {
-				sys.DecConsumers(ctx, who)
-			}
-			if !didConsume && doesConsume {
-				if err := sys.IncConsumers(ctx, who); err != nil {
-					return err
-				}
-			}
-			if didProvide && !doesProvide {
-				// This may reap the account, so it goes last.
-				return sys.DecProviders(ctx, who)
-			}
-			return nil
-		}
-		// Only IncConsumers and DecProviders can fail; only then pay for a
-		// storage transaction, so a failure leaves no write or event.
-		var err error
-		if (!didConsume && doesConsume) || (didProvide && !doesProvide) {
-			err = ctx.Transactional(settle)
-		} else {
-			err = settle()
-		}
-		if err != nil {
-			return err
-		}
-		endowed = a.Free
-		if a.Free.Lt(ed) && a.Reserved.IsZero() {
-			dust = a.Free
-			a = DefaultAccountData()
-		}
-		*data = a
-		return nil
-	}
-	if k, ok := sys.(knownAccounts); ok && r.known {
-		err = k.TryMutateAccountDataKnown(ctx, who, r.info, r.mark, mutate)
+	return p.mutateAccountWithSet(ctx, who, r, f, false, scale.U128{}, scale.U128{})
+}
+
+// mutateAccountWithSet is mutateAccountWith; with setFree (and f nil) the
+// change is writeBalance's: free becomes newFree unless that reduces it by
+// more than maxReduction (ErrInsufficientBalance).
+func (p *Pallet) mutateAccountWithSet(ctx *frame.Context, who types.AccountID, r refs,
+	f func(a *AccountData, isNew bool) error, setFree bool, maxReduction, newFree scale.U128) (dust scale.U128, err error) {
+	// The state of the mutation lives in one struct, so that handing its
+	// method to System (an interface call) costs one allocation instead of
+	// one per captured variable.
+	m := &accountMutation{ctx: ctx, who: who, providers: r.providers, ed: p.cfg.ExistentialDeposit, sys: p.cfg.Accounts, f: f,
+		setFree: setFree, maxReduction: maxReduction, newFree: newFree}
+	if k, ok := m.sys.(knownAccounts); ok && r.known {
+		err = k.TryMutateAccountDataKnown(ctx, who, r.info, r.mark, m.mutate)
 	} else {
-		err = sys.TryMutateAccountData(ctx, who, mutate)
+		err = m.sys.TryMutateAccountData(ctx, who, m.mutate)
 	}
 	if err != nil {
 		return scale.U128{}, err
 	}
+	dust = m.dust
 	if !dust.IsZero() {
 		// Dust is burnt (Substrate's DustRemoval = ()).
 		p.subIssuance(ctx, dust)
 	}
-	if isNew {
-		p.emit(ctx, EventAccount{Index: EvEndowed, Who: who, Amount: endowed})
+	if m.isNew {
+		p.emit(ctx, EventAccount{Index: EvEndowed, Who: who, Amount: m.endowed})
 	}
 	if !dust.IsZero() {
 		p.emit(ctx, EventAccount{Index: EvDustLost, Who: who, Amount: dust})
@@ -116,18 +76,91 @@ func (p *Pallet) mutateAccountWith(ctx *frame.Context, who types.AccountID, r re
 	return dust, nil
 }
 
+// accountMutation is the state of one mutateAccountWith.
+type accountMutation struct {
+	ctx       *frame.Context
+	who       types.AccountID
+	providers uint32
+	ed        scale.U128
+	sys       Accounts
+	f         func(a *AccountData, isNew bool) error
+
+	setFree               bool
+	maxReduction, newFree scale.U128
+
+	a             AccountData
+	isNew         bool
+	endowed, dust scale.U128
+	didProvide    bool
+	didConsume    bool
+	doesProvide   bool
+	doesConsume   bool
+}
+
+func (m *accountMutation) mutate(data *AccountData, exists bool) error {
+	m.a = *data
+	if m.a.Flags.IsZero() {
+		m.a.Flags = newLogicFlag
+	}
+	m.isNew = !exists || isDefault(m.a)
+	m.didProvide = providing(m.a, m.ed) && m.providers > 0
+	m.didConsume = !m.isNew && consuming(m.a)
+	if m.setFree {
+		if m.maxReduction.Lt(m.a.Free.SaturatingSub(m.newFree)) {
+			return ErrInsufficientBalance
+		}
+		m.a.Free = m.newFree
+	} else if err := m.f(&m.a, m.isNew); err != nil {
+		return err
+	}
+	m.doesProvide, m.doesConsume = providing(m.a, m.ed), consuming(m.a)
+	// Only IncConsumers and DecProviders can fail; only then pay for a
+	// storage transaction, so a failure leaves no write or event.
+	var err error
+	if (!m.didConsume && m.doesConsume) || (m.didProvide && !m.doesProvide) {
+		err = m.ctx.Transactional(m.settle)
+	} else {
+		err = m.settle()
+	}
+	if err != nil {
+		return err
+	}
+	m.endowed = m.a.Free
+	if m.a.Free.Lt(m.ed) && m.a.Reserved.IsZero() {
+		m.dust = m.a.Free
+		m.a = DefaultAccountData()
+	}
+	*data = m.a
+	return nil
+}
+
+func (m *accountMutation) settle() error {
+	if !m.didProvide && m.doesProvide {
+		m.sys.IncProviders(m.ctx, m.who)
+	}
+	if m.didConsume && !m.doesConsume {
+		m.sys.DecConsumers(m.ctx, m.who)
+	}
+	if !m.didConsume && m.doesConsume {
+		if err := m.sys.IncConsumers(m.ctx, m.who); err != nil {
+			return err
+		}
+	}
+	if m.didProvide && !m.doesProvide {
+		// This may reap the account, so it goes last.
+		return m.sys.DecProviders(m.ctx, m.who)
+	}
+	return nil
+}
+
 // writeBalance sets who's free balance (fungible::Unbalanced::write_balance):
 // a reduction may not exceed what could be withdrawn by force. a and r are
 // who's current data and references.
 func (p *Pallet) writeBalance(ctx *frame.Context, who types.AccountID, a AccountData, r refs, newFree scale.U128) error {
 	maxReduction := reducible(a, r, p.cfg.ExistentialDeposit, expendable, true)
-	_, err := p.mutateAccountWith(ctx, who, r, func(a *AccountData, _ bool) error {
-		if maxReduction.Lt(a.Free.SaturatingSub(newFree)) {
-			return ErrInsufficientBalance
-		}
-		a.Free = newFree
-		return nil
-	})
+	// mutateAccountWith with f nil sets the free balance itself (no
+	// closure to allocate on this hot path).
+	_, err := p.mutateAccountWithSet(ctx, who, r, nil, true, maxReduction, newFree)
 	return err
 }
 

@@ -149,14 +149,17 @@ func (p *Pallet) DepositEvent(ctx *frame.Context, event []byte, topics []types.H
 	EventCount.Set(ctx, idx+1)
 	st.Count = idx + 1
 	rec := frame.EventRecord{Phase: phase, Event: event, Topics: topics}
-	Events.Append(ctx, scale.Encode(&rec))
+	e := scale.AcquireEncoder()
+	rec.EncodeTo(e)
+	Events.Append(ctx, e.Bytes())
 	ctx.SetEventState(st)
 	for _, t := range topics {
-		e := scale.NewEncoder(8)
+		e.Reset()
 		e.PutU32(n)
 		e.PutU32(idx)
 		EventTopics.Append(ctx, t, e.Bytes())
 	}
+	scale.ReleaseEncoder(e)
 	return rec, true
 }
 

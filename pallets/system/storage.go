@@ -58,12 +58,12 @@ func (c *CodeUpgradeAuthorization) DecodeFrom(d *scale.Decoder) {
 // Storage items, with Substrate's names and hashers.
 var (
 	Account = frame.NewMap(Name, "Account", frame.Blake2_128Concat, frame.AccountIDCodec,
-		frame.CodecOf[frame.AccountInfo]())
+		frame.AccountInfoCodec)
 	ExtrinsicCount = frame.NewValue(Name, "ExtrinsicCount", frame.U32Codec, frame.Optional[uint32]())
 	// InherentsApplied is set once a non-inherent extrinsic was applied in
 	// the block (killed at initialize and finalize).
 	InherentsApplied = frame.NewValue(Name, "InherentsApplied", frame.BoolCodec)
-	BlockWeight      = frame.NewValue(Name, "BlockWeight", frame.CodecOf[frame.ConsumedWeight]())
+	BlockWeight      = frame.NewValue(Name, "BlockWeight", frame.ConsumedWeightCodec)
 	AllExtrinsicsLen = frame.NewValue(Name, "AllExtrinsicsLen", frame.U32Codec, frame.Optional[uint32]())
 	BlockHash        = frame.NewMap(Name, "BlockHash", frame.Twox64Concat, frame.U32Codec, frame.HashCodec)
 	ExtrinsicData    = frame.NewMap(Name, "ExtrinsicData", frame.Twox64Concat, frame.U32Codec, frame.BytesCodec)
@@ -79,5 +79,5 @@ var (
 	UpgradedToU32RefCount    = frame.NewValue(Name, "UpgradedToU32RefCount", frame.BoolCodec)
 	UpgradedToTripleRefCount = frame.NewValue(Name, "UpgradedToTripleRefCount", frame.BoolCodec)
 	AuthorizedUpgrade        = frame.NewValue(Name, "AuthorizedUpgrade", frame.CodecOf[CodeUpgradeAuthorization](), frame.Optional[CodeUpgradeAuthorization]())
-	ExecutionPhase           = frame.NewValue(Name, "ExecutionPhase", frame.CodecOf[frame.Phase](), frame.Optional[frame.Phase]())
+	ExecutionPhase           = frame.NewValue(Name, "ExecutionPhase", frame.PhaseCodec, frame.Optional[frame.Phase]())
 )

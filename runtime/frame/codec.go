@@ -72,3 +72,32 @@ func (c Codec[T]) Parse(b []byte) (T, error) {
 	v := c.Decode(d)
 	return v, d.Finish()
 }
+
+// Codecs of the hot System items, written out: CodecOf's generic method
+// call makes its value escape, an allocation per encode and decode.
+var (
+	AccountInfoCodec = Codec[AccountInfo]{
+		Encode: func(e *scale.Encoder, v AccountInfo) { v.EncodeTo(e) },
+		Decode: func(d *scale.Decoder) AccountInfo {
+			var v AccountInfo
+			v.DecodeFrom(d)
+			return v
+		},
+	}
+	ConsumedWeightCodec = Codec[ConsumedWeight]{
+		Encode: func(e *scale.Encoder, v ConsumedWeight) { v.EncodeTo(e) },
+		Decode: func(d *scale.Decoder) ConsumedWeight {
+			var v ConsumedWeight
+			v.DecodeFrom(d)
+			return v
+		},
+	}
+	PhaseCodec = Codec[Phase]{
+		Encode: func(e *scale.Encoder, v Phase) { v.EncodeTo(e) },
+		Decode: func(d *scale.Decoder) Phase {
+			var v Phase
+			v.DecodeFrom(d)
+			return v
+		},
+	}
+)

@@ -1,6 +1,8 @@
 package frame
 
 import (
+	"runtime"
+
 	"github.com/metamars/mars/runtime/abi"
 	"github.com/metamars/mars/runtime/scale"
 	"github.com/metamars/mars/runtime/types"
@@ -153,18 +155,30 @@ func (c *Context) DepositWithTopics(pallet string, ev scale.Encodable, topics []
 	if !ok {
 		return // not part of this runtime: nothing to record
 	}
-	e := scale.NewEncoder(64)
+	e := scale.AcquireEncoder()
 	e.PutU8(idx)
 	ev.EncodeTo(e)
-	if rec, ok := c.rt.system.DepositEvent(c, e.Bytes(), topics); ok {
+	event := e.Bytes()
+	if keepEvents {
+		// The record keeps the event bytes: copy them out of the pooled buffer.
+		event = append(make([]byte, 0, len(event)), event...)
+	}
+	if rec, ok := c.rt.system.DepositEvent(c, event, topics); ok && keepEvents {
 		c.events = append(c.events, rec)
 	}
+	scale.ReleaseEncoder(e)
 }
+
+// keepEvents says whether Context keeps the records it deposits (Events).
+// In WASM nothing reads them (each entry point gets a new Context and the
+// events are in storage), so the runtime does not pay for keeping them.
+const keepEvents = runtime.GOOS != "wasip1"
 
 // Events returns the events deposited through this Context since the last
 // InitializeBlock, minus those of rolled-back transactions: the same
 // records System.Events holds. In WASM each entry point gets a new Context,
-// so this is for native tests (frametest cross-checks it with storage).
+// so this is for native tests (frametest cross-checks it with storage);
+// under wasip1 it is always empty (keepEvents).
 func (c *Context) Events() []EventRecord { return c.events }
 
 // Transactional runs fn in a storage transaction: on error every write

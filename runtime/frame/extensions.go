@@ -139,7 +139,7 @@ func (r *Runtime) Implicit(ctx *Context, x *Extra) ([]byte, error) {
 
 // verifySignature checks sig by who over call ++ extra ++ implicit (hashed
 // with blake2_256 through the host when longer than 256 bytes).
-func verifySignature(ctx *Context, who types.AccountID, sig *types.MultiSignature, call, extra, implicit []byte) bool {
+func verifySignature(ctx *Context, who *types.AccountID, sig *types.MultiSignature, call, extra, implicit []byte) bool {
 	p := make([]byte, 0, len(call)+len(extra)+len(implicit))
 	p = append(append(append(p, call...), extra...), implicit...)
 	if len(p) > 256 {
@@ -152,16 +152,16 @@ func verifySignature(ctx *Context, who types.AccountID, sig *types.MultiSignatur
 			return false
 		}
 		s := (*[64]byte)(sig.Sig)
-		pub := [32]byte(who)
+		pub := (*[32]byte)(who)
 		switch {
 		case sig.Kind == types.SigEd25519 && ctx.batchVerify:
-			return ctx.Ed25519BatchVerify(s, p, &pub)
+			return ctx.Ed25519BatchVerify(s, p, pub)
 		case sig.Kind == types.SigEd25519:
-			return ctx.Ed25519Verify(s, p, &pub)
+			return ctx.Ed25519Verify(s, p, pub)
 		case ctx.batchVerify:
-			return ctx.Sr25519BatchVerify(s, p, &pub)
+			return ctx.Sr25519BatchVerify(s, p, pub)
 		}
-		return ctx.Sr25519Verify(s, p, &pub)
+		return ctx.Sr25519Verify(s, p, pub)
 	case types.SigEcdsa:
 		if len(sig.Sig) != 65 {
 			return false
@@ -174,7 +174,7 @@ func verifySignature(ctx *Context, who types.AccountID, sig *types.MultiSignatur
 		var comp [33]byte
 		comp[0] = 2 | pub[63]&1
 		copy(comp[1:], pub[:32])
-		return ctx.Blake2_256(comp[:]) == [32]byte(who)
+		return ctx.Blake2_256(comp[:]) == [32]byte(*who)
 	}
 	return false
 }
@@ -201,10 +201,11 @@ func (r *Runtime) check(ctx *Context, x *types.Extrinsic, length uint32) (*check
 	if err != nil {
 		return nil, err
 	}
-	if !verifySignature(ctx, who, &x.Signature, callBytes, extraBytes, imp) {
+	c := &checked{who: who, extra: extra, call: call, len: length}
+	if !verifySignature(ctx, &c.who, &x.Signature, callBytes, extraBytes, imp) {
 		return nil, ErrTxBadProof
 	}
-	return &checked{who: who, extra: extra, call: call, len: length}, nil
+	return c, nil
 }
 
 // validateSigned runs every extension's validate (pool path).

@@ -68,6 +68,34 @@ func (h Hasher) Hash(s Store, key []byte) []byte {
 	}
 }
 
+// appendHash appends prefix ++ h(key) to dst, as Hash without its
+// intermediate buffer.
+func (h Hasher) appendHash(dst []byte, s Store, prefix, key []byte) []byte {
+	dst = append(dst, prefix...)
+	switch h {
+	case Blake2_128:
+		x := s.Blake2_128(key)
+		return append(dst, x[:]...)
+	case Blake2_256:
+		x := s.Blake2_256(key)
+		return append(dst, x[:]...)
+	case Blake2_128Concat:
+		x := s.Blake2_128(key)
+		return append(append(dst, x[:]...), key...)
+	case Twox128:
+		x := s.Twox128(key)
+		return append(dst, x[:]...)
+	case Twox256:
+		x := s.Twox256(key)
+		return append(dst, x[:]...)
+	case Twox64Concat:
+		x := s.Twox64(key)
+		return append(append(dst, x[:]...), key...)
+	default: // Identity
+		return append(dst, key...)
+	}
+}
+
 // hashLen is the length of the hash part before the raw key for concat
 // hashers (0 for Identity), or -1 for hashers that do not keep the key.
 func (h Hasher) hashLen() int {
@@ -121,9 +149,11 @@ type item[V any] struct {
 }
 
 func (it *item[V]) decode(raw []byte) (V, bool) {
-	d := scale.NewDecoder(raw)
+	d := scale.AcquireDecoder(raw)
 	v := it.val.Decode(d)
-	if d.Finish() != nil {
+	err := d.Finish()
+	scale.ReleaseDecoder(d)
+	if err != nil {
 		// Corrupt or old-format value: FRAME treats it as absent.
 		return it.def, false
 	}
@@ -139,9 +169,10 @@ func (it *item[V]) get(s Store, key []byte) (V, bool) {
 }
 
 func (it *item[V]) set(s Store, key []byte, v V) {
-	e := scale.NewEncoder(32)
+	e := scale.AcquireEncoder()
 	it.val.Encode(e, v)
 	s.StorageSet(key, e.Bytes())
+	scale.ReleaseEncoder(e)
 }
 
 func (it *item[V]) mutate(s Store, key []byte, f func(v *V) error) error {
@@ -272,9 +303,11 @@ func (m *StorageMap[K, V]) Hasher() Hasher { return m.hasher }
 
 // Key returns the full storage key of k.
 func (m *StorageMap[K, V]) Key(st Store, k K) []byte {
-	h := m.hasher.Hash(st, m.key.Bytes(k))
-	out := make([]byte, 0, len(m.prefix)+len(h))
-	return append(append(out, m.prefix...), h...)
+	e := scale.AcquireEncoder()
+	m.key.Encode(e, k)
+	out := m.hasher.appendHash(make([]byte, 0, len(m.prefix)+32+e.Len()), st, m.prefix, e.Bytes())
+	scale.ReleaseEncoder(e)
+	return out
 }
 
 // Prefix returns the map's prefix (for iteration and removal of all entries).
