@@ -2,10 +2,8 @@ package balances
 
 import (
 	"bytes"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/metamars/mars/runtime/frame"
 	"github.com/metamars/mars/runtime/scale"
@@ -38,7 +36,7 @@ func (g *GenesisBalance) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(pair[0], &s); err != nil {
 		return err
 	}
-	who, err := parseAccount(s)
+	who, err := types.ParseAccountID(s)
 	if err != nil {
 		return err
 	}
@@ -50,21 +48,6 @@ func (g *GenesisBalance) UnmarshalJSON(b []byte) error {
 func (g GenesisBalance) MarshalJSON() ([]byte, error) {
 	a, _ := json.Marshal(g.Who.SS58(42))
 	return []byte("[" + string(a) + "," + g.Amount.String() + "]"), nil
-}
-
-// parseAccount accepts an SS58 address (any prefix) or 0x + 64 hex digits.
-func parseAccount(s string) (types.AccountID, error) {
-	var id types.AccountID
-	if strings.HasPrefix(s, "0x") {
-		b, err := hex.DecodeString(s[2:])
-		if err != nil || len(b) != 32 {
-			return id, fmt.Errorf("balances: bad account %q", s)
-		}
-		copy(id[:], b)
-		return id, nil
-	}
-	id, _, err := types.ParseSS58(s)
-	return id, err
 }
 
 // BuildGenesis implements frame.GenesisBuilder (pallet_balances'

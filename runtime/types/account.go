@@ -3,6 +3,7 @@ package types
 import (
 	"encoding/hex"
 	"fmt"
+	"strings"
 
 	"github.com/metamars/mars/runtime/scale"
 )
@@ -181,4 +182,21 @@ func base58Decode(s string) ([]byte, error) {
 		out[len(out)-1-i] = c
 	}
 	return out, nil
+}
+
+// ParseAccountID reads an account given as an SS58 address (any prefix) or
+// as 0x followed by 64 hex digits, the two forms genesis configs and CLIs
+// accept.
+func ParseAccountID(s string) (AccountID, error) {
+	var id AccountID
+	if strings.HasPrefix(s, "0x") {
+		b, err := hex.DecodeString(s[2:])
+		if err != nil || len(b) != 32 {
+			return id, fmt.Errorf("%w: account %q is not 0x + 32 bytes", ErrInvalidHex, s)
+		}
+		copy(id[:], b)
+		return id, nil
+	}
+	id, _, err := ParseSS58(s)
+	return id, err
 }
