@@ -146,7 +146,7 @@ func New(ctx context.Context, cfg Config) (*Executor, error) {
 // envFuncs lists every host function, one family per file.
 func envFuncs() []hostFunc {
 	var fs []hostFunc
-	for _, fam := range [][]hostFunc{inputFuncs(), storageFuncs(), hashingFuncs(), cryptoFuncs(), trieFuncs(), loggingFuncs(), miscFuncs()} {
+	for _, fam := range [][]hostFunc{inputFuncs(), storageFuncs(), hashingFuncs(), cryptoFuncs(), keystoreFuncs(), trieFuncs(), loggingFuncs(), miscFuncs()} {
 		fs = append(fs, fam...)
 	}
 	return fs

@@ -59,6 +59,13 @@ type Host interface {
 	// 0x04 tag) that signed the 32-byte prehashed msg.
 	Secp256k1Recover(sig *[65]byte, msg *[32]byte) (pub [64]byte, ok bool)
 
+	// Sr25519Generate and Ed25519Generate create a key of keyType in the
+	// node's keystore (from seed, a secret URI, when not nil) and return its
+	// public key. They are only for runtime APIs the node calls with its
+	// keystore (SessionKeys); elsewhere the host traps.
+	Sr25519Generate(keyType [4]byte, seed []byte) [32]byte
+	Ed25519Generate(keyType [4]byte, seed []byte) [32]byte
+
 	TrieBlake2Root(kvs [][2][]byte, version uint8) [32]byte
 	TrieBlake2OrderedRoot(values [][]byte, version uint8) [32]byte
 	TrieBlake2VerifyProof(root *[32]byte, proof [][]byte, key, value []byte, version uint8) bool

@@ -61,6 +61,12 @@ func extHashingKeccak256(data int64, out int32)
 //go:wasmimport env ext_crypto_ed25519_verify_version_1
 func extEd25519Verify(sig int32, msg int64, pub int32) int32
 
+//go:wasmimport env ext_crypto_sr25519_generate_version_2
+func extSr25519Generate(keyType int32, seed int64, out int32)
+
+//go:wasmimport env ext_crypto_ed25519_generate_version_2
+func extEd25519Generate(keyType int32, seed int64, out int32)
+
 //go:wasmimport env ext_crypto_sr25519_verify_version_2
 func extSr25519Verify(sig int32, msg int64, pub int32) int32
 

@@ -32,6 +32,14 @@ const (
 	FnEcdsaVerify      = "ext_crypto_ecdsa_verify_version_2"
 	FnSecp256k1Recover = "ext_crypto_secp256k1_ecdsa_recover_version_3"
 
+	// Keystore access (RFC-0145 forms): generate a key of a key type in the
+	// node's keystore and write its 32-byte public key to out. Only calls
+	// the host runs with a keystore (SessionKeys_generate_session_keys from
+	// author_rotateKeys) may use them; anywhere else, such as block
+	// execution, they trap, since the result differs between nodes.
+	FnSr25519Generate = "ext_crypto_sr25519_generate_version_2"
+	FnEd25519Generate = "ext_crypto_ed25519_generate_version_2"
+
 	// Deferred (batch) signature verification, Substrate's former
 	// interface: between start and finish, the batch_verify functions
 	// queue their check and answer 1; finish answers 1 iff every queued
@@ -100,6 +108,8 @@ var Signatures = map[string]Signature{
 	FnSr25519Verify:    {Params: []ValType{I32, I64, I32}, Results: []ValType{I32}}, // (sig p64, msg ps, pub p32) -> 0|1
 	FnEcdsaVerify:      {Params: []ValType{I32, I64, I32}, Results: []ValType{I32}}, // (sig p65, msg ps, pub p33) -> 0|1
 	FnSecp256k1Recover: {Params: []ValType{I32, I32, I32}, Results: []ValType{I32}}, // (sig p65, msg p32, out p64) -> 0|-1|-2|-3
+	FnSr25519Generate:  {Params: []ValType{I32, I64, I32}},                          // (key type p4, seed ps of Option<Vec<u8>>, out p32)
+	FnEd25519Generate:  {Params: []ValType{I32, I64, I32}},                          // (key type p4, seed ps of Option<Vec<u8>>, out p32)
 
 	FnStartBatchVerify:   {},
 	FnFinishBatchVerify:  {Results: []ValType{I32}},                                   // () -> 0|1

@@ -3,6 +3,8 @@ package abi
 import (
 	"runtime"
 	"unsafe"
+
+	"github.com/metamars/mars/runtime/scale"
 )
 
 // Pointer discipline. Go's GC does not move heap objects, and a goroutine
@@ -204,6 +206,32 @@ func (h *wasmHost) Sr25519Verify(sig *[64]byte, msg []byte, pub *[32]byte) bool 
 	runtime.KeepAlive(msg)
 	runtime.KeepAlive(pub)
 	return r == 1
+}
+
+func (h *wasmHost) Sr25519Generate(keyType [4]byte, seed []byte) [32]byte {
+	return generate(extSr25519Generate, keyType, seed)
+}
+
+func (h *wasmHost) Ed25519Generate(keyType [4]byte, seed []byte) [32]byte {
+	return generate(extEd25519Generate, keyType, seed)
+}
+
+// generate passes the seed as a SCALE Option<Vec<u8>>.
+func generate(f func(int32, int64, int32), keyType [4]byte, seed []byte) [32]byte {
+	var opt []byte
+	if seed == nil {
+		opt = []byte{0}
+	} else {
+		e := scale.NewEncoder(len(seed) + 6)
+		e.PutOption(true)
+		e.PutBytes(seed)
+		opt = e.Bytes()
+	}
+	var out [32]byte
+	f(p32(keyType[:]), ps(opt), p32(out[:]))
+	runtime.KeepAlive(&keyType)
+	runtime.KeepAlive(opt)
+	return out
 }
 
 func (h *wasmHost) StartBatchVerify()       { extStartBatchVerify() }

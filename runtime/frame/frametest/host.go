@@ -19,6 +19,13 @@ type Host struct {
 	Versions map[string][]byte
 	// Logs collects Log calls as "target: msg".
 	Logs []string
+	// KeyStore is the stand-in keystore of Sr25519Generate/Ed25519Generate:
+	// "sr25519/<key type>/<seed>" → public key.
+	KeyStore map[string][32]byte
+	// Sr25519 verifies sr25519 signatures when set (a test supplies one
+	// built on curve25519-voi, which runtime code may not import); unset,
+	// every sr25519 signature is invalid.
+	Sr25519 func(sig *[64]byte, msg []byte, pub *[32]byte) bool
 
 	batchOpen, batchFailed bool
 }
@@ -216,8 +223,10 @@ func (h *Host) Ed25519Verify(sig *[64]byte, msg []byte, pub *[32]byte) bool {
 	return ed25519.Verify(pub[:], msg, sig[:])
 }
 
-// Sr25519Verify always fails natively (see the package doc).
-func (h *Host) Sr25519Verify(sig *[64]byte, msg []byte, pub *[32]byte) bool { return false }
+// Sr25519Verify uses the test's Sr25519 verifier, or fails (see the package doc).
+func (h *Host) Sr25519Verify(sig *[64]byte, msg []byte, pub *[32]byte) bool {
+	return h.Sr25519 != nil && h.Sr25519(sig, msg, pub)
+}
 
 // StartBatchVerify opens a batch; this host checks batched signatures at
 // once and remembers a failure until FinishBatchVerify.
@@ -289,6 +298,25 @@ func (h *Host) TrieBlake2VerifyProof(root *[32]byte, proof [][]byte, key, value 
 
 func (h *Host) Log(level uint8, target, msg string) { h.Logs = append(h.Logs, target+": "+msg) }
 func (h *Host) MaxLogLevel() uint8                  { return 5 }
+
+// Sr25519Generate and Ed25519Generate answer from KeyStore, the test's stand-in
+// keystore (keyType ++ seed → public key); a key it does not hold panics,
+// as a runtime asking for keys during block execution traps in the node.
+func (h *Host) Sr25519Generate(keyType [4]byte, seed []byte) [32]byte {
+	return h.generated("sr25519", keyType, seed)
+}
+
+func (h *Host) Ed25519Generate(keyType [4]byte, seed []byte) [32]byte {
+	return h.generated("ed25519", keyType, seed)
+}
+
+func (h *Host) generated(scheme string, keyType [4]byte, seed []byte) [32]byte {
+	pub, ok := h.KeyStore[scheme+"/"+string(keyType[:])+"/"+string(seed)]
+	if !ok {
+		panic("frametest: no " + scheme + " key of type " + string(keyType[:]) + " for seed " + string(seed))
+	}
+	return pub
+}
 
 func (h *Host) RuntimeVersionOf(code []byte) ([]byte, bool) {
 	v, ok := h.Versions[string(code)]

@@ -40,6 +40,8 @@ const (
 	OpMaxLogLevel             // → u8
 	OpRuntimeVersionOf        // code → Option<Vec<u8>>
 	OpPanic                   // msg: panics
+	OpSr25519Generate         // key type [4], Option<seed> → [32]
+	OpEd25519Generate         // key type [4], Option<seed> → [32]
 )
 
 // Run interprets prog against h and returns the concatenated results. A
@@ -106,6 +108,19 @@ func Run(h abi.Host, prog []byte) []byte {
 			} else {
 				e.PutBool(h.Sr25519Verify(&sig, msg, &pub))
 			}
+		case OpSr25519Generate, OpEd25519Generate:
+			kt := [4]byte(pad(d.Raw(4), 4))
+			var seed []byte
+			if d.Option() {
+				seed = append([]byte{}, d.Bytes()...)
+			}
+			var pub [32]byte
+			if op == OpSr25519Generate {
+				pub = h.Sr25519Generate(kt, seed)
+			} else {
+				pub = h.Ed25519Generate(kt, seed)
+			}
+			e.PutRaw(pub[:])
 		case OpEcdsaVerify:
 			sig := [65]byte(pad(d.Raw(65), 65))
 			msg := d.Bytes()
