@@ -15,6 +15,7 @@ import (
 	"github.com/metamars/mars/host/db"
 	"github.com/metamars/mars/host/db/pebbledb"
 	"github.com/metamars/mars/host/executor"
+	"github.com/metamars/mars/host/keystore"
 	"github.com/metamars/mars/host/rpc"
 	"github.com/metamars/mars/host/state"
 	"github.com/metamars/mars/host/txpool"
@@ -40,6 +41,8 @@ type Config struct {
 	// KeepFinalized and Archive set state pruning.
 	KeepFinalized int
 	Archive       bool
+	// Keystore holds the node's session keys (default: <BasePath>/keystore).
+	Keystore *keystore.Keystore
 	// StatusInterval is how often a status line is logged (default 5 s).
 	StatusInterval time.Duration
 	Logger         *slog.Logger
@@ -56,6 +59,7 @@ type Node struct {
 	rpc   *rpc.Server
 	ln    net.Listener
 	rv    *versionCache
+	ks    *keystore.Keystore
 	svcs  []service
 }
 
@@ -107,6 +111,11 @@ func New(ctx context.Context, cfg Config) (*Node, error) {
 		return nil, err
 	}
 	n.rv = newVersionCache(n.chain)
+	if n.ks = cfg.Keystore; n.ks == nil {
+		if n.ks, err = keystore.Open(cfg.BasePath); err != nil {
+			return nil, err
+		}
+	}
 	best := n.chain.Best()
 	n.pool = txpool.New(&validator{n.chain}, best.Hash, best.Number, txpool.Config{})
 	if err := n.listen(); err != nil {
@@ -139,6 +148,7 @@ func (n *Node) listen() error {
 		State:  &rpcState{c: n.chain, rv: n.rv},
 		Pool:   &rpcPool{n.pool},
 		System: &rpcSystem{n},
+		Keys:   &rpcKeys{ks: n.ks, c: n.chain},
 	}
 	if err := rpc.RegisterAPI(n.rpc, b); err != nil {
 		return err
@@ -153,6 +163,9 @@ func (n *Node) RPCAddr() string { return n.ln.Addr().String() }
 
 // Chain is the node's chain.
 func (n *Node) Chain() *chain.Chain { return n.chain }
+
+// Keystore is the node's keystore.
+func (n *Node) Keystore() *keystore.Keystore { return n.ks }
 
 // Pool is the node's transaction pool.
 func (n *Node) Pool() *txpool.Pool { return n.pool }

@@ -52,7 +52,7 @@ func TestPolkadotJS(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Read the suite's inputs so that a change to them invalidates go test's cache.
-	for _, f := range []string{"package.json", "package-lock.json", "api.test.mjs", "upgrade.mjs"} {
+	for _, f := range []string{"package.json", "package-lock.json", "api.test.mjs", "metadata.test.mjs", "upgrade.mjs"} {
 		if _, err := os.ReadFile(filepath.Join(dir, f)); err != nil {
 			t.Fatalf("tests/js: %v", err)
 		}
@@ -65,7 +65,15 @@ func TestPolkadotJS(t *testing.T) {
 	v2 := buildV2Runtime(ctx, t, marsd, filepath.Join(dir, "..", ".."))
 	ws := startMarsd(ctx, t, marsd)
 	npmCI(ctx, t, npmBin, dir)
-	runNodeTest(ctx, t, nodeBin, dir, ws)
+	defs, err := goDefinitions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defsFile := filepath.Join(t.TempDir(), "pallets.json")
+	if err := os.WriteFile(defsFile, defs, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	runNodeTest(ctx, t, nodeBin, dir, ws, "MSC_GO_METADATA="+defsFile)
 	// Last: the upgrade replaces the runtime the tests above ran against.
 	runNodeTest(ctx, t, nodeBin, dir, ws, "MSC_V2_WASM="+v2, "upgrade.mjs")
 }
