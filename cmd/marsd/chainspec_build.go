@@ -14,9 +14,12 @@ import (
 
 	"github.com/metamars/mars/host/chain"
 	"github.com/metamars/mars/host/executor"
+	"github.com/metamars/mars/host/keystore"
 	"github.com/metamars/mars/host/trie"
 	"github.com/metamars/mars/runtime/blobs"
 	"github.com/metamars/mars/runtime/relay"
+	"github.com/metamars/mars/runtime/scale"
+	"github.com/metamars/mars/runtime/types"
 )
 
 // chainSpecOptions say which chain spec to build.
@@ -25,18 +28,39 @@ type chainSpecOptions struct {
 	Name      string
 	ID        string
 	ChainType string
+	// Validators > 0 builds a chain of that many dev validators (//Alice,
+	// //Bob, …, //Validator7, …) instead of a preset.
+	Validators     int
+	SessionPeriod  uint32
+	SessionsPerEra uint32
 }
 
 // defaults fills Name, ID and ChainType from the preset where unset.
 func (o *chainSpecOptions) defaults() error {
 	var name, id, ct string
-	switch o.Preset {
-	case relay.PresetDevelopment:
-		name, id, ct = "MSC Development", "mars_dev", "Development" // as `marsd dev` names its built-in chain
-	case relay.PresetLocalTestnet:
-		name, id, ct = "MSC Local Testnet", "mars_local", "Local"
+	switch {
+	case o.Validators > 0:
+		name, id, ct = fmt.Sprintf("MSC Local Testnet (%d validators)", o.Validators), "mars_local", "Local"
+		if o.Validators > 256 {
+			return fmt.Errorf("--validators %d: at most 256", o.Validators)
+		}
+		if o.SessionPeriod == 0 || o.SessionsPerEra == 0 {
+			return fmt.Errorf("--session-period and --sessions-per-era must be positive")
+		}
+	case o.Validators < 0:
+		return fmt.Errorf("--validators must not be negative")
+	}
+	switch {
+	case o.Validators > 0:
 	default:
-		return fmt.Errorf("--preset must be one of %v, not %q", relay.PresetNames(), o.Preset)
+		switch o.Preset {
+		case relay.PresetDevelopment:
+			name, id, ct = "MSC Development", "mars_dev", "Development" // as `marsd dev` names its built-in chain
+		case relay.PresetLocalTestnet:
+			name, id, ct = "MSC Local Testnet", "mars_local", "Local"
+		default:
+			return fmt.Errorf("--preset must be one of %v, not %q", relay.PresetNames(), o.Preset)
+		}
 	}
 	if o.Name == "" {
 		o.Name = name
@@ -93,6 +117,9 @@ Substrate's JSON format: genesis.raw.top holds every genesis storage pair
 	cmd.Flags().StringVar(&o.ID, "id", "", "chain id (default from the preset: mars_dev, mars_local)")
 	cmd.Flags().StringVar(&o.ChainType, "chain-type", "", "chain type: Development, Local or Live (default from the preset)")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "file to write (default: standard output)")
+	cmd.Flags().IntVar(&o.Validators, "validators", 0, "build a chain of N dev validators (//Alice, //Bob, … with their Aura and GRANDPA keys) instead of --preset")
+	cmd.Flags().Uint32Var(&o.SessionPeriod, "session-period", 10, "with --validators: blocks per session")
+	cmd.Flags().Uint32Var(&o.SessionsPerEra, "sessions-per-era", 2, "with --validators: sessions per staking era")
 	return cmd
 }
 
@@ -104,11 +131,54 @@ func buildRawChainSpec(ctx context.Context, o chainSpecOptions) ([]byte, error) 
 		return nil, err
 	}
 	defer exec.Close(ctx)
-	pairs, err := chain.GenesisFromPreset(ctx, exec, blobs.Relay(), o.Preset)
-	if err != nil {
+	var pairs []trie.Pair
+	if o.Validators > 0 {
+		cfg, err := validatorsGenesis(o.Validators, o.SessionPeriod, o.SessionsPerEra)
+		if err != nil {
+			return nil, err
+		}
+		pairs, err = chain.GenesisFromConfig(ctx, exec, blobs.Relay(), cfg)
+		if err != nil {
+			return nil, err
+		}
+	} else if pairs, err = chain.GenesisFromPreset(ctx, exec, blobs.Relay(), o.Preset); err != nil {
 		return nil, err
 	}
 	return encodeRawChainSpec(o, pairs)
+}
+
+// validatorsGenesis is the genesis JSON of n dev validators: validator i's
+// stash and Aura key are sr25519 devValidatorURI(i), its GRANDPA key
+// ed25519 of the same URI; the six dev accounts are endowed too.
+func validatorsGenesis(n int, sessionPeriod, sessionsPerEra uint32) ([]byte, error) {
+	vals := make([]relay.GenesisValidator, n)
+	for i := range vals {
+		sr, err := keystore.FromURI(keystore.Sr25519, devValidatorURI(i))
+		if err != nil {
+			return nil, err
+		}
+		ed, err := keystore.FromURI(keystore.Ed25519, devValidatorURI(i))
+		if err != nil {
+			return nil, err
+		}
+		bond, _ := scale.U128{Lo: relay.DefaultBondMSCA}.Mul64(1_000_000_000_000)
+		vals[i] = relay.GenesisValidator{Stash: sr.AccountID(), Aura: sr.Public(), Grandpa: ed.Public(), Bond: bond}
+	}
+	var endowed []types.AccountID
+	for _, d := range keystore.DevAccounts() {
+		endowed = append(endowed, d.AccountID())
+	}
+	return relay.ValidatorsGenesisConfig(vals, endowed, sessionPeriod, sessionsPerEra)
+}
+
+// buildValidatorsSpec is the raw chain spec of n dev validators with the
+// default session period and era length (used by marsd localnet).
+func buildValidatorsSpec(ctx context.Context, n int) ([]byte, error) {
+	o := chainSpecOptions{Validators: n, SessionPeriod: 10, SessionsPerEra: 2}
+	if err := o.defaults(); err != nil {
+		return nil, err
+	}
+	return buildRawChainSpec(ctx, o)
 }
 
 // encodeRawChainSpec writes Substrate's raw chain spec JSON for genesis

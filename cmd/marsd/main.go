@@ -38,6 +38,6 @@ func newRootCmd() *cobra.Command {
 		},
 	}
 	root.PersistentFlags().StringVar(&logLevel, "log", "info", "log level: debug, info, warn, error")
-	root.AddCommand(newDevCmd(), newRuntimeCmd(), newTrieCmd(), newChainSpecCmd(), newTxCmd(), newQueryCmd(), newKeyCmd())
+	root.AddCommand(newDevCmd(), newValidatorCmd(), newFullCmd(), newLocalnetCmd(), newRuntimeCmd(), newTrieCmd(), newChainSpecCmd(), newTxCmd(), newQueryCmd(), newKeyCmd())
 	return root
 }

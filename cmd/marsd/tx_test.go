@@ -540,6 +540,11 @@ func TestMetadataPathAndBuiltinAgree(t *testing.T) {
 		}
 		for idx, p := range reg.pallets {
 			bp, ok := builtin.pallets[idx]
+			if !ok && idx >= relay.IndexAuthorship {
+				// The fallback covers the pallets a transfer's outcome
+				// involves; consensus and staking events need metadata.
+				continue
+			}
 			if !ok || bp.name != p.name {
 				t.Errorf("pallet %d: metadata %q, built-in %q", idx, p.name, bp.name)
 				continue

@@ -11,6 +11,7 @@ const (
 	PrefixTrieNode      byte = 't' // t ++ node hash -> node encoding (content addressed)
 	PrefixState         byte = 's' // state bookkeeping (reference counts, pruning journal)
 	PrefixMeta          byte = 'm' // m ++ name -> chain metadata
+	PrefixAux           byte = 'a' // a ++ name -> consensus engines' own records (voter state)
 )
 
 // Chain metadata keys.

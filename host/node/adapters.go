@@ -199,7 +199,10 @@ func (v *versionCache) at(h types.Hash) (types.RuntimeVersion, error) {
 }
 
 // rpcPool serves author_* from the transaction pool.
-type rpcPool struct{ p *txpool.Pool }
+type rpcPool struct {
+	p      *txpool.Pool
+	gossip func(ext []byte) // spreads an accepted transaction to peers
+}
 
 // poolErr turns the pool's refusals into what the RPC layer maps to
 // Substrate's error codes.
@@ -241,6 +244,9 @@ func (r *rpcPool) Submit(ctx context.Context, ext []byte) (types.Hash, error) {
 		return types.Hash{}, err
 	}
 	h, err := r.p.Submit(ctx, types.SourceExternal, ext)
+	if err == nil {
+		go r.gossip(ext)
+	}
 	return h, poolErr(err)
 }
 
@@ -252,6 +258,7 @@ func (r *rpcPool) SubmitAndWatch(ctx context.Context, ext []byte, fn func(rpc.Tx
 	if err != nil {
 		return types.Hash{}, nil, poolErr(err)
 	}
+	go r.gossip(ext)
 	go func() {
 		for st := range w.Updates() {
 			fn(rpc.TxStatus{Kind: txStatusKind(st.Kind), Hash: st.Hash})

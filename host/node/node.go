@@ -41,6 +41,11 @@ type Config struct {
 	// KeepFinalized and Archive set state pruning.
 	KeepFinalized int
 	Archive       bool
+	// Verifier checks imported headers (a consensus engine, e.g. Aura);
+	// nil accepts any header (dev chains).
+	Verifier chain.Verifier
+	// Network makes the node a network peer (nil: a standalone dev node).
+	Network *NetworkConfig
 	// Keystore holds the node's session keys (default: <BasePath>/keystore).
 	Keystore *keystore.Keystore
 	// StatusInterval is how often a status line is logged (default 5 s).
@@ -60,6 +65,7 @@ type Node struct {
 	ln    net.Listener
 	rv    *versionCache
 	ks    *keystore.Keystore
+	net   *netParts // nil without Config.Network
 	svcs  []service
 }
 
@@ -106,7 +112,7 @@ func New(ctx context.Context, cfg Config) (*Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	n.chain, err = chain.Open(ctx, chain.Config{DB: kv, State: st, Executor: n.exec, Logger: cfg.Logger}, cfg.Spec.Genesis)
+	n.chain, err = chain.Open(ctx, chain.Config{DB: kv, State: st, Executor: n.exec, Logger: cfg.Logger, Verifier: cfg.Verifier}, cfg.Spec.Genesis)
 	if err != nil {
 		return nil, err
 	}
@@ -118,8 +124,18 @@ func New(ctx context.Context, cfg Config) (*Node, error) {
 	}
 	best := n.chain.Best()
 	n.pool = txpool.New(&validator{n.chain}, best.Hash, best.Number, txpool.Config{})
+	if cfg.Network != nil {
+		if err := n.startNetwork(ctx, cfg.Network); err != nil {
+			return nil, err
+		}
+	}
 	if err := n.listen(); err != nil {
 		return nil, err
+	}
+	if n.net != nil {
+		if err := n.registerNetworkRPC(); err != nil {
+			return nil, err
+		}
 	}
 	ok = true
 	return n, nil
@@ -143,11 +159,15 @@ func (n *Node) listen() error {
 	}
 	n.ln = ln
 	n.rpc = rpc.NewServer(rpc.Config{AllowedOrigins: n.cfg.RPCCors, MaxConnections: n.cfg.RPCMaxConnections, Logger: n.log.With("target", "rpc")})
+	var sys rpc.System = &rpcSystem{n}
+	if n.net != nil {
+		sys = &rpcNetSystem{rpcSystem{n}}
+	}
 	b := rpc.Backend{
 		Chain:  &rpcChain{n.chain},
 		State:  &rpcState{c: n.chain, rv: n.rv},
-		Pool:   &rpcPool{n.pool},
-		System: &rpcSystem{n},
+		Pool:   &rpcPool{p: n.pool, gossip: n.broadcastTx},
+		System: sys,
 		Keys:   &rpcKeys{ks: n.ks, c: n.chain},
 	}
 	if err := rpc.RegisterAPI(n.rpc, b); err != nil {
@@ -279,13 +299,20 @@ func (n *Node) status(ctx context.Context) {
 		case <-t.C:
 			s := n.pool.Stats()
 			best, fin := n.chain.Best(), n.chain.Finalized()
-			n.log.Info("status", "best", best.Number, "best_hash", best.Hash, "finalized", fin.Number, "peers", 0, "txpool_ready", s.Ready, "txpool_future", s.Future)
+			peers := 0
+			if n.net != nil {
+				peers = len(n.net.net.Peers())
+			}
+			n.log.Info("status", "best", best.Number, "best_hash", best.Hash, "finalized", fin.Number, "peers", peers, "txpool_ready", s.Ready, "txpool_future", s.Future)
 		}
 	}
 }
 
 // Close releases the database and the executor. Call it after Run returns.
 func (n *Node) Close() {
+	if n.net != nil {
+		n.net.net.Close()
+	}
 	if n.ln != nil {
 		n.ln.Close()
 	}

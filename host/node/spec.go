@@ -15,6 +15,7 @@ type Spec struct {
 	ID         string
 	ChainType  string // Development, Local or Live
 	Properties map[string]any
+	BootNodes  []string // libp2p multiaddrs of the chain's bootnodes
 	Genesis    []trie.Pair
 }
 
@@ -34,11 +35,12 @@ func LoadSpec(r io.Reader) (*Spec, error) {
 	var meta struct {
 		ChainType  string         `json:"chainType"`
 		Properties map[string]any `json:"properties"`
+		BootNodes  []string       `json:"bootNodes"`
 	}
 	if err := json.Unmarshal(raw, &meta); err != nil {
 		return nil, fmt.Errorf("node: chain spec: %w", err)
 	}
-	return &Spec{Name: rs.Name, ID: rs.ID, ChainType: meta.ChainType, Properties: meta.Properties, Genesis: rs.Top}, nil
+	return &Spec{Name: rs.Name, ID: rs.ID, ChainType: meta.ChainType, Properties: meta.Properties, BootNodes: meta.BootNodes, Genesis: rs.Top}, nil
 }
 
 // DefaultProperties are the token properties of MSC chains (system_properties).

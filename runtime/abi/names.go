@@ -163,6 +163,8 @@ const (
 	EntryGrandpaCurrentSetID         = "GrandpaApi_current_set_id"
 	EntrySessionKeysGenerate         = "SessionKeys_generate_session_keys"
 	EntrySessionKeysDecode           = "SessionKeys_decode_session_keys"
+	EntryAuraEquivocationReport      = "AuraEquivocationApi_report_extrinsic"
+	EntryGrandpaEquivocationReport   = "GrandpaEquivocationApi_report_extrinsic"
 	EntryTransactionPaymentInfo      = "TransactionPaymentApi_query_info"
 	EntryTransactionPaymentFeeDetail = "TransactionPaymentApi_query_fee_details"
 )

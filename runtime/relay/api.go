@@ -35,6 +35,10 @@ var Entries = []string{
 	"TransactionPaymentApi_query_weight_to_fee", "TransactionPaymentApi_query_length_to_fee",
 	"GenesisBuilder_build_state", "GenesisBuilder_get_preset", "GenesisBuilder_preset_names",
 	"Metadata_metadata", "Metadata_metadata_at_version", "Metadata_metadata_versions",
+	"AuraApi_slot_duration", "AuraApi_authorities",
+	"GrandpaApi_grandpa_authorities", "GrandpaApi_current_set_id",
+	"SessionKeys_generate_session_keys", "SessionKeys_decode_session_keys",
+	"AuraEquivocationApi_report_extrinsic", "GrandpaEquivocationApi_report_extrinsic",
 }
 
 // ErrMetadataIncomplete: some pallet does not describe itself yet.
@@ -249,7 +253,13 @@ func Dispatch(h abi.Host, entry string, input []byte) ([]byte, error) {
 		e.PutU32(14)
 		e.PutU32(15)
 	default:
-		return nil, fmt.Errorf("%w: %q", ErrUnknownEntry, entry)
+		handled, err := dispatchConsensus(rt, ctx, entry, d, e, finish)
+		if err != nil {
+			return nil, err
+		}
+		if !handled {
+			return nil, fmt.Errorf("%w: %q", ErrUnknownEntry, entry)
+		}
 	}
 	return e.Bytes(), nil
 }

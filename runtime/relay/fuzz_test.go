@@ -20,6 +20,9 @@ func FuzzDispatch(f *testing.F) {
 	f.Fuzz(func(t *testing.T, entry uint8, input []byte) {
 		h := gen.Clone()
 		name := Entries[int(entry)%len(Entries)]
+		if name == "SessionKeys_generate_session_keys" {
+			return // asks the node's keystore: frametest's stand-in panics for unknown seeds by design
+		}
 		if name == "Core_initialize_block" || name == "Core_execute_block" || name == "BlockBuilder_finalize_block" {
 			// exercise the block path from an initialized block
 			_, _ = Dispatch(h, "Core_initialize_block", hdr.Bytes())

@@ -4,8 +4,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 
-	"github.com/metamars/mars/pallets/balances"
-	"github.com/metamars/mars/pallets/transactionpayment"
+	"github.com/metamars/mars/pallets/session"
 	"github.com/metamars/mars/runtime/scale"
 	"github.com/metamars/mars/runtime/types"
 )
@@ -26,6 +25,7 @@ const (
 const (
 	PresetDevelopment  = "development"
 	PresetLocalTestnet = "local_testnet"
+	PresetLocal        = "local"
 )
 
 // TotalSupply is 84,000,000 MSCA in planck (8.4e19 > u64: a U128).
@@ -74,56 +74,46 @@ var DevAccounts = func() []types.AccountID {
 }()
 
 // Endowments returns the genesis balances of the dev presets: the dev
-// accounts, the team share and the reserve, summing to TotalSupply.
+// accounts, the treasury's existential deposit, the team share and the
+// reserve, summing to TotalSupply. (The treasury receives transaction
+// fees; it starts with the existential deposit so that fees smaller than
+// the deposit are not dropped.)
 func Endowments() [][2]any {
-	team, _ := TotalSupply().Mul64(TeamPercent)
-	team, _ = team.Div64(100)
-	rest := TotalSupply()
-	var out [][2]any
-	for _, a := range DevAccounts {
-		out = append(out, [2]any{a.SS58(42), json.Number(msca(DevEndowmentMSCA).String())})
-		rest, _ = rest.Sub(msca(DevEndowmentMSCA))
-	}
-	rest, _ = rest.Sub(team)
-	// The treasury receives transaction fees; it starts with the existential
-	// deposit so that fees smaller than the deposit are not dropped (a
-	// deposit that would leave a new account below it is discarded).
-	treasuryED := scale.FromUint64(balances.DefaultExistentialDeposit)
-	rest, _ = rest.Sub(treasuryED)
-	out = append(out, [2]any{transactionpayment.TreasuryAccount().SS58(42), json.Number(treasuryED.String())})
-	out = append(out, [2]any{TeamAccount().SS58(42), json.Number(team.String())})
-	out = append(out, [2]any{ReserveAccount().SS58(42), json.Number(rest.String())})
+	out, _ := endowments(DevAccounts) // six accounts fit in the supply
 	return out
 }
 
 // Preset returns the JSON of a named preset, or the default config for ""
 // (GenesisBuilder_get_preset(None)); ok is false for an unknown name.
+//
+// "development" and "local_testnet" have one validator, Alice; "local" has
+// four, Alice, Bob, Charlie and Dave (Aura key sr25519 //Name, GRANDPA key
+// ed25519 //Name, each bonding DefaultBondMSCA). All end the session every
+// session.DefaultPeriod blocks and the era every DefaultSessionsEra
+// sessions.
 func Preset(name string) ([]byte, bool) {
-	var cfg map[string]any
 	switch name {
 	case "":
-		cfg = map[string]any{
+		cfg := map[string]any{
 			"system":             map[string]any{},
 			"balances":           map[string]any{"balances": [][2]any{}},
 			"sudo":               map[string]any{"key": nil},
 			"transactionPayment": map[string]any{},
+			"session":            map[string]any{"keys": []any{}, "period": session.DefaultPeriod},
+			"staking":            map[string]any{},
 		}
+		b, err := json.Marshal(cfg) // map keys are sorted: deterministic
+		return b, err == nil
 	case PresetDevelopment, PresetLocalTestnet:
-		cfg = map[string]any{
-			"system":             map[string]any{},
-			"balances":           map[string]any{"balances": Endowments()},
-			"sudo":               map[string]any{"key": DevAccounts[0].SS58(42)},
-			"transactionPayment": map[string]any{},
-		}
-	default:
-		return nil, false
+		b, err := ValidatorsGenesisConfig([]GenesisValidator{DevValidator(0)}, DevAccounts, session.DefaultPeriod, DefaultSessionsEra)
+		return b, err == nil
+	case PresetLocal:
+		vals := []GenesisValidator{DevValidator(0), DevValidator(1), DevValidator(2), DevValidator(3)}
+		b, err := ValidatorsGenesisConfig(vals, DevAccounts, session.DefaultPeriod, DefaultSessionsEra)
+		return b, err == nil
 	}
-	b, err := json.Marshal(cfg) // map keys are sorted: deterministic
-	if err != nil {
-		return nil, false
-	}
-	return b, true
+	return nil, false
 }
 
 // PresetNames lists the named presets.
-func PresetNames() []string { return []string{PresetDevelopment, PresetLocalTestnet} }
+func PresetNames() []string { return []string{PresetDevelopment, PresetLocalTestnet, PresetLocal} }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/metamars/mars/pallets/balances"
+	"github.com/metamars/mars/pallets/staking"
 	"github.com/metamars/mars/pallets/system"
 	"github.com/metamars/mars/pallets/timestamp"
 	"github.com/metamars/mars/pallets/transactionpayment"
@@ -34,7 +35,7 @@ func TestVersion(t *testing.T) {
 		t.Fatal(err)
 	}
 	if v.SpecName != "mars-relay" || v.ImplName != "marsd" || v.SpecVersion != 1 || v.AuthoringVersion != 1 ||
-		v.TransactionVersion != 1 || v.SystemVersion != 1 || len(v.APIs) != 7 {
+		v.TransactionVersion != 1 || v.SystemVersion != 1 || len(v.APIs) != 12 {
 		t.Fatalf("%+v", v)
 	}
 	core, _ := hex.DecodeString("df6acb689907609b")
@@ -49,10 +50,10 @@ func TestVersion(t *testing.T) {
 func TestPresets(t *testing.T) {
 	h := frametest.NewHost()
 	names := call(t, h, "GenesisBuilder_preset_names", nil)
-	if hex.EncodeToString(names) != "082c646576656c6f706d656e74346c6f63616c5f746573746e6574" {
+	if hex.EncodeToString(names) != "0c2c646576656c6f706d656e74346c6f63616c5f746573746e6574146c6f63616c" {
 		t.Fatalf("names %x", names)
 	}
-	for _, name := range []string{"development", "local_testnet"} {
+	for _, name := range []string{"development", "local_testnet", "local"} {
 		e := scale.NewEncoder(16)
 		e.PutOption(true)
 		e.PutString(name)
@@ -108,7 +109,7 @@ func TestGenesisSupply(t *testing.T) {
 		t.Fatalf("supply %s", TotalSupply())
 	}
 	var sum scale.U128
-	for _, a := range append(append([]types.AccountID(nil), DevAccounts...), TeamAccount(), ReserveAccount(), transactionpayment.TreasuryAccount()) {
+	for _, a := range append(append([]types.AccountID(nil), DevAccounts...), TeamAccount(), ReserveAccount(), transactionpayment.TreasuryAccount(), staking.RewardsPoolAccount()) {
 		sum = sum.SaturatingAdd(system.Account.Get(ctx, a).Data.Free)
 	}
 	if sum != TotalSupply() {

@@ -1,7 +1,13 @@
 package relay
 
 import (
+	"github.com/metamars/mars/pallets/aura"
+	"github.com/metamars/mars/pallets/authorship"
 	"github.com/metamars/mars/pallets/balances"
+	"github.com/metamars/mars/pallets/grandpa"
+	"github.com/metamars/mars/pallets/offences"
+	"github.com/metamars/mars/pallets/session"
+	"github.com/metamars/mars/pallets/staking"
 	"github.com/metamars/mars/pallets/sudo"
 	"github.com/metamars/mars/pallets/system"
 	"github.com/metamars/mars/pallets/timestamp"
@@ -17,7 +23,22 @@ const (
 	IndexSudo               uint8 = 5
 	IndexBalances           uint8 = 6
 	IndexTransactionPayment uint8 = 7
+	// Consensus (issue 6). Authorship comes first so that its
+	// on_initialize finds the author with the parent's authorities and
+	// validators, before Session rotates them.
+	IndexAuthorship uint8 = 20
+	IndexStaking    uint8 = 21
+	IndexOffences   uint8 = 22
+	IndexSession    uint8 = 23
+	IndexGrandpa    uint8 = 24
+	IndexAura       uint8 = 25
 )
+
+// MinimumPeriod is Timestamp's minimum period (ms); Aura's slot is twice it.
+const MinimumPeriod = 500
+
+// SlotDuration is Aura's slot duration in ms (AuraApi_slot_duration).
+const SlotDuration = 2 * MinimumPeriod
 
 // SpecName and SpecVersion identify the runtime; a forkless upgrade must
 // keep the name and raise the version.
@@ -46,6 +67,11 @@ func Version() types.RuntimeVersion {
 			api("AccountNonceApi", 1),
 			api("TransactionPaymentApi", 4),
 			api("GenesisBuilder", 1),
+			api("AuraApi", 1),
+			api("GrandpaApi", 3),
+			api("SessionKeys", 1),
+			api("AuraEquivocationApi", 1),
+			api("GrandpaEquivocationApi", 1),
 		},
 		TransactionVersion: 1,
 		SystemVersion:      1,
@@ -71,6 +97,12 @@ type Runtime struct {
 	Sudo               *sudo.Pallet
 	Balances           *balances.Pallet
 	TransactionPayment *transactionpayment.Pallet
+	Authorship         *authorship.Pallet
+	Staking            *staking.Pallet
+	Offences           *offences.Pallet
+	Session            *session.Pallet
+	Grandpa            *grandpa.Pallet
+	Aura               *aura.Pallet
 }
 
 // New composes the runtime.
@@ -81,15 +113,40 @@ func New() *Runtime {
 	})
 	r := &Runtime{Runtime: rt}
 	r.System = system.New()
-	r.Timestamp = timestamp.New(timestamp.Config{MinimumPeriod: 500})
+	// Session first: Aura, GRANDPA and Authorship map authority indices
+	// to accounts through it; it learns of their keys through SetHandlers.
+	r.Session = session.New(session.Config{Accounts: r.System})
+	r.Aura = aura.New(aura.Config{SlotDuration: SlotDuration, Validators: r.Session})
+	r.Grandpa = grandpa.New(grandpa.Config{Validators: r.Session})
+	r.Session.SetHandlers(r.Aura, r.Grandpa)
+	r.Authorship = authorship.New(authorship.Config{FindAuthor: r.Aura, Validators: r.Session})
+	r.Timestamp = timestamp.New(timestamp.Config{MinimumPeriod: MinimumPeriod, OnSet: r.Aura})
 	r.Sudo = sudo.New(sudo.Config{Calls: rt})
 	r.Balances = balances.New(balances.DefaultConfig(r.System))
-	r.TransactionPayment = transactionpayment.New(transactionpayment.DefaultConfig(r.Balances, nil))
+	sc := staking.DefaultConfig(r.Balances, stakingLocks{r.Balances})
+	sc.Time = r.Timestamp
+	r.Staking = staking.New(sc)
+	r.Offences = offences.New(offences.Config{Handler: r.Staking})
+	r.Session.SetManager(r.Staking)
+	r.Authorship.SetEventHandler(r.Staking)
+	r.Aura.SetReporter(r.Offences)
+	r.Grandpa.SetReporter(r.Offences)
+	// Fees: the author's share to the block author, the rest to staking's
+	// rewards pool, which pays the era rewards (no inflation).
+	tp := transactionpayment.DefaultConfig(r.Balances, r.Authorship)
+	tp.Treasury = staking.RewardsPoolAccount()
+	r.TransactionPayment = transactionpayment.New(tp)
 	rt.Register(IndexSystem, r.System)
 	rt.Register(IndexTimestamp, r.Timestamp)
 	rt.Register(IndexSudo, r.Sudo)
 	rt.Register(IndexBalances, r.Balances)
 	rt.Register(IndexTransactionPayment, r.TransactionPayment)
+	rt.Register(IndexAuthorship, r.Authorship)
+	rt.Register(IndexStaking, r.Staking)
+	rt.Register(IndexOffences, r.Offences)
+	rt.Register(IndexSession, r.Session)
+	rt.Register(IndexGrandpa, r.Grandpa)
+	rt.Register(IndexAura, r.Aura)
 	rt.SetPayment(r.TransactionPayment)
 	return r
 }

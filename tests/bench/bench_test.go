@@ -73,3 +73,20 @@ func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(string(bytes.TrimRight(p, "\n")))
 	return len(p), nil
 }
+
+// TestNetworkFigures measures the 4-validator network (MARS_BENCH=1).
+func TestNetworkFigures(t *testing.T) {
+	if os.Getenv("MARS_BENCH") != "1" {
+		t.Skip("set MARS_BENCH=1 to measure a 4-validator loopback network (see doc.go)")
+	}
+	cfg := Config{Senders: envInt(t, "MARS_BENCH_SENDERS", 8), PerSender: envInt(t, "MARS_BENCH_TXS", 100), Log: testWriter{t}}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
+	defer cancel()
+	r, err := RunNetwork(ctx, cfg, time.Duration(envInt(t, "MARS_BENCH_OBSERVE_S", 60))*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	WriteNetTable(&buf, r)
+	t.Logf("\n%s", buf.String())
+}

@@ -54,6 +54,9 @@ type nodeOpts struct {
 	basePath  string        // "" = no --base-path (temporary folder)
 	blockTime time.Duration // 0 = the binary's default
 	env       []string      // extra environment (KEY=VALUE)
+	// args, when set, replace the dev command line entirely (e.g.
+	// validator --chain … for the network tests).
+	args []string
 }
 
 // node is one running `marsd dev` process.
@@ -154,6 +157,9 @@ func startNode(ctx context.Context, t *testing.T, name string, o nodeOpts) *node
 	}
 	if o.blockTime > 0 {
 		args = append(args, "--block-time", o.blockTime.String())
+	}
+	if o.args != nil {
+		args = o.args
 	}
 	n := &node{t: t, name: name, log: newLogBuffer(), exited: make(chan struct{})}
 	n.cmd = exec.Command(marsdBin, args...)

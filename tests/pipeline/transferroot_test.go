@@ -95,7 +95,7 @@ next:
 		pairs++
 	}
 	root := h.Sum(nil)
-	const want = "1abdee7ea11c65fec3ddf73d822c9385d14edcaf4a48e4c3b232a35d861a3a5c"
+	const want = "f5f9714495847ba506bf1a9eba4dac68695f078e68971aaedf28815d42975770"
 	got := hex.EncodeToString(root[:])
 	t.Logf("%d pairs", pairs)
 	if got != want {

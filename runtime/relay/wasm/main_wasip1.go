@@ -96,3 +96,33 @@ func metadatametadataatversion(n int32) int64 { return run("Metadata_metadata_at
 
 //go:wasmexport Metadata_metadata_versions
 func metadatametadataversions(n int32) int64 { return run("Metadata_metadata_versions", n) }
+
+//go:wasmexport AuraApi_slot_duration
+func auraApislotduration(n int32) int64 { return run("AuraApi_slot_duration", n) }
+
+//go:wasmexport AuraApi_authorities
+func auraApiauthorities(n int32) int64 { return run("AuraApi_authorities", n) }
+
+//go:wasmexport GrandpaApi_grandpa_authorities
+func grandpaApigrandpaauthorities(n int32) int64 { return run("GrandpaApi_grandpa_authorities", n) }
+
+//go:wasmexport GrandpaApi_current_set_id
+func grandpaApicurrentsetid(n int32) int64 { return run("GrandpaApi_current_set_id", n) }
+
+//go:wasmexport SessionKeys_generate_session_keys
+func sessionKeysgeneratesessionkeys(n int32) int64 {
+	return run("SessionKeys_generate_session_keys", n)
+}
+
+//go:wasmexport SessionKeys_decode_session_keys
+func sessionKeysdecodesessionkeys(n int32) int64 { return run("SessionKeys_decode_session_keys", n) }
+
+//go:wasmexport AuraEquivocationApi_report_extrinsic
+func auraEquivocationApireportextrinsic(n int32) int64 {
+	return run("AuraEquivocationApi_report_extrinsic", n)
+}
+
+//go:wasmexport GrandpaEquivocationApi_report_extrinsic
+func grandpaEquivocationApireportextrinsic(n int32) int64 {
+	return run("GrandpaEquivocationApi_report_extrinsic", n)
+}

@@ -1,0 +1,359 @@
+package node
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/metamars/mars/host/chain"
+	"github.com/metamars/mars/host/db"
+	"github.com/metamars/mars/host/network"
+	"github.com/metamars/mars/host/network/wire"
+	"github.com/metamars/mars/host/rpc"
+	hsync "github.com/metamars/mars/host/sync"
+	"github.com/metamars/mars/host/txpool"
+	"github.com/metamars/mars/runtime/scale"
+	"github.com/metamars/mars/runtime/types"
+)
+
+// NetworkConfig turns a node into a network peer: libp2p, block announces,
+// sync and transaction gossip. Consensus engines (Aura, GRANDPA) live in
+// consensus/ and are added by the binary as services over Node.Network.
+type NetworkConfig struct {
+	ListenAddrs []string // libp2p multiaddrs (default: loopback TCP and QUIC on free ports)
+	Bootnodes   []string // multiaddrs ending in /p2p/<peer id> (the chain spec's are added)
+	Authority   bool     // a validator (announced in the handshake's roles)
+	MDNS        bool
+	NoDHT       bool
+	MaxPeers    int
+	// Sync is "full" (default) or "warp".
+	Sync string
+	// VerifyJustification checks a GRANDPA justification received with a
+	// block during sync; nil imports blocks without finalizing from them.
+	VerifyJustification hsync.JustificationVerifier
+	// WarpVerifier checks warp-proof fragments (required for Sync "warp").
+	WarpVerifier hsync.WarpVerifier
+}
+
+// netParts is the running network side of a node.
+type netParts struct {
+	net    *network.Network
+	syncer *hsync.Syncer
+	txs    *network.Topic
+}
+
+// startNetwork builds the network, the sync server and the syncer.
+func (n *Node) startNetwork(ctx context.Context, nc *NetworkConfig) error {
+	roles := wire.Roles(1)
+	if nc.Authority {
+		roles = 4
+	}
+	mode, err := hsync.ParseMode(nc.Sync)
+	if err != nil {
+		return err
+	}
+	boot := append(append([]string{}, n.cfg.Spec.BootNodes...), nc.Bootnodes...)
+	nw, err := network.New(ctx, network.Config{
+		BasePath: n.cfg.BasePath, ListenAddrs: nc.ListenAddrs, Bootnodes: boot,
+		GenesisHash: n.chain.Genesis().Hash, Roles: roles, MDNS: nc.MDNS, NoDHT: nc.NoDHT,
+		MaxPeers: nc.MaxPeers, Logger: n.log.With("target", "network"),
+	}, hsync.NewServer(n.chain, roles))
+	if err != nil {
+		return err
+	}
+	p := &netParts{net: nw}
+	scfg := hsync.Config{
+		Chain: n.chain, Network: syncNet{nw}, Mode: mode,
+		VerifyJustification: nc.VerifyJustification, WarpVerifier: nc.WarpVerifier,
+		Logger: n.log.With("target", "sync"),
+	}
+	if mode == hsync.ModeWarp {
+		if nc.WarpVerifier == nil {
+			nw.Close()
+			return fmt.Errorf("node: --sync warp needs a warp-proof verifier")
+		}
+		if scfg.WarpGenesisSet, err = n.genesisAuthoritySet(ctx); err != nil {
+			nw.Close()
+			return err
+		}
+	}
+	if p.syncer, err = hsync.New(scfg); err != nil {
+		nw.Close()
+		return err
+	}
+	if p.txs, err = nw.Join("transactions", n.validateGossipTx); err != nil {
+		nw.Close()
+		return err
+	}
+	n.net = p
+	n.log.Info("network started", "peer_id", nw.ID(), "addrs", nw.Addrs(), "roles", roles, "sync", nc.Sync)
+	n.AddService("sync", p.syncer.Run)
+	n.AddService("network-feed", n.feedSync)
+	n.AddService("announce", n.announceBlocks)
+	n.AddService("tx-gossip", n.receiveTxs)
+	return nil
+}
+
+// genesisAuthoritySet reads the GRANDPA set at genesis (GrandpaApi), where
+// warp proofs start.
+func (n *Node) genesisAuthoritySet(ctx context.Context) (hsync.AuthoritySet, error) {
+	g := n.chain.Genesis().Hash
+	out, err := n.chain.Call(ctx, g, "GrandpaApi_grandpa_authorities", nil)
+	if err != nil {
+		return hsync.AuthoritySet{}, fmt.Errorf("node: genesis GRANDPA authorities: %w", err)
+	}
+	d := scale.NewDecoder(out)
+	cnt := d.Len(40)
+	set := hsync.AuthoritySet{Authorities: make([]hsync.Authority, 0, cnt)}
+	for i := 0; i < cnt && d.Err() == nil; i++ {
+		set.Authorities = append(set.Authorities, hsync.Authority{ID: d.Fixed32(), Weight: d.U64()})
+	}
+	if err := d.Finish(); err != nil {
+		return set, fmt.Errorf("node: genesis GRANDPA authorities: %w", err)
+	}
+	if out, err = n.chain.Call(ctx, g, "GrandpaApi_current_set_id", nil); err != nil {
+		return set, err
+	}
+	d = scale.NewDecoder(out)
+	set.ID = d.U64()
+	return set, d.Finish()
+}
+
+// feedSync tells the syncer about peers (polled: the network keeps each
+// peer's status from its handshake and announces) and forwards announces.
+func (n *Node) feedSync(ctx context.Context) error {
+	t := time.NewTicker(250 * time.Millisecond)
+	defer t.Stop()
+	ann := n.net.net.Announces()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case a, ok := <-ann:
+			if !ok {
+				return nil
+			}
+			n.net.syncer.Announce(hsync.PeerID(a.Peer), a.Msg)
+		case <-t.C:
+			peers := map[hsync.PeerID]wire.Status{}
+			for _, p := range n.net.net.Peers() {
+				peers[hsync.PeerID(p.ID)] = wire.Status{Roles: p.Roles, BestNumber: p.BestNumber, BestHash: p.BestHash, GenesisHash: n.chain.Genesis().Hash}
+			}
+			n.net.syncer.SetPeers(peers)
+		}
+	}
+}
+
+// announceBlocks announces every block that becomes our best, so peers
+// fetch it at once (the steady-state path between validators).
+func (n *Node) announceBlocks(ctx context.Context) error {
+	events, unsub := n.chain.Subscribe()
+	defer unsub()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case ev, ok := <-events:
+			if !ok {
+				events, unsub = n.chain.Subscribe()
+				defer unsub()
+				continue
+			}
+			if ev.Kind == chain.EventImported && ev.NewBest && ev.Header != nil {
+				n.net.net.AnnounceBlock(*ev.Header, true)
+			}
+		}
+	}
+}
+
+// broadcastTx gossips a transaction this node accepted from a client.
+func (n *Node) broadcastTx(ext []byte) {
+	if n.net == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := n.net.txs.Publish(ctx, ext); err != nil {
+		n.log.Debug("transaction gossip", "err", err)
+	}
+}
+
+// maxGossipTx bounds a gossiped transaction (the block length limit is
+// larger, but no single transfer-like extrinsic comes near).
+const maxGossipTx = 1 << 20
+
+// validateGossipTx decides whether a gossiped transaction spreads: it must
+// be a well-formed extrinsic the runtime accepts into our pool. Known or
+// merely stale ones are ignored (the sender is not at fault); malformed
+// ones and those the runtime calls invalid are rejected, which penalises
+// the peer that relayed them.
+func (n *Node) validateGossipTx(from string, data []byte) network.Verdict {
+	if len(data) > maxGossipTx || checkFormat(data) != nil {
+		return network.Reject
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	_, err := n.pool.Submit(ctx, types.SourceExternal, data)
+	var ve *txpool.ValidityError
+	switch {
+	case err == nil:
+		return network.Accept
+	case errors.Is(err, txpool.ErrAlreadyImported), errors.Is(err, txpool.ErrTooLowPriority),
+		errors.Is(err, txpool.ErrPoolFull), errors.Is(err, txpool.ErrSenderLimit):
+		return network.Ignore
+	case errors.As(err, &ve):
+		if ve.Err.Invalid && (ve.Err.Kind == types.InvalidBadProof || ve.Err.Kind == types.InvalidCall) {
+			return network.Reject
+		}
+		return network.Ignore // stale, future, payment: valid elsewhere or later
+	}
+	return network.Ignore
+}
+
+// receiveTxs drains the accepted gossip (validation already pooled them).
+func (n *Node) receiveTxs(ctx context.Context) error {
+	msgs := n.net.txs.Messages()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case _, ok := <-msgs:
+			if !ok {
+				return nil
+			}
+		}
+	}
+}
+
+// Network is the node's network (nil for a dev node).
+func (n *Node) Network() *network.Network {
+	if n.net == nil {
+		return nil
+	}
+	return n.net.net
+}
+
+// RPC is the node's RPC server, for methods registered by the binary
+// (grandpa_*). Register before Run.
+func (n *Node) RPC() *rpc.Server { return n.rpc }
+
+// syncNet adapts the network to the syncer's interface.
+type syncNet struct{ n *network.Network }
+
+func (s syncNet) RequestBlocks(ctx context.Context, p hsync.PeerID, req wire.BlockRequest) (wire.BlockResponse, error) {
+	return s.n.RequestBlocks(ctx, string(p), req)
+}
+
+func (s syncNet) RequestState(ctx context.Context, p hsync.PeerID, req wire.StateRequest) (wire.StateResponse, error) {
+	return s.n.RequestState(ctx, string(p), req)
+}
+
+func (s syncNet) RequestWarp(ctx context.Context, p hsync.PeerID, req wire.WarpRequest) (wire.WarpResponse, error) {
+	return s.n.RequestWarp(ctx, string(p), req)
+}
+
+func (s syncNet) Report(p hsync.PeerID, delta int, reason string) {
+	s.n.Report(string(p), delta, reason)
+}
+
+// rpcNetSystem is rpcSystem plus the network methods (system_peers, …).
+type rpcNetSystem struct{ rpcSystem }
+
+func (s *rpcNetSystem) nw() *network.Network { return s.n.net.net }
+
+func (s *rpcNetSystem) Health() rpc.Health {
+	_, cur, high := s.n.net.syncer.Status()
+	return rpc.Health{Peers: len(s.nw().Peers()), IsSyncing: high > cur+5, ShouldHavePeers: true}
+}
+
+func (s *rpcNetSystem) LocalPeerID() string       { return s.nw().ID() }
+func (s *rpcNetSystem) ListenAddresses() []string { return s.nw().Addrs() }
+
+func (s *rpcNetSystem) NodeRoles() []string {
+	if s.n.cfg.Network.Authority {
+		return []string{"Authority"}
+	}
+	return []string{"Full"}
+}
+
+func (s *rpcNetSystem) SyncState() rpc.SyncState {
+	start, cur, high := s.n.net.syncer.Status()
+	if best := s.n.chain.Best().Number; best > cur {
+		cur = best
+	}
+	if high < cur {
+		high = cur
+	}
+	return rpc.SyncState{StartingBlock: start, CurrentBlock: cur, HighestBlock: high}
+}
+
+func (s *rpcNetSystem) Peers() []rpc.PeerInfo {
+	var out []rpc.PeerInfo
+	for _, p := range s.nw().Peers() {
+		role := "FULL"
+		if p.Roles&4 != 0 {
+			role = "AUTHORITY"
+		}
+		out = append(out, rpc.PeerInfo{PeerID: p.ID, Roles: role, BestHash: p.BestHash, BestNumber: p.BestNumber})
+	}
+	return out
+}
+
+func (s *rpcNetSystem) ReservedPeers() []string { return []string{} }
+
+func (s *rpcNetSystem) AddReservedPeer(addr string) error {
+	return &rpc.Error{Code: 2002, Message: "reserved peers are not supported; pass --bootnodes"}
+}
+
+func (s *rpcNetSystem) RemoveReservedPeer(peerID string) error {
+	return &rpc.Error{Code: 2002, Message: "reserved peers are not supported"}
+}
+
+// registerNetworkRPC adds system_networkState (unsafe, as in Substrate).
+func (n *Node) registerNetworkRPC() error {
+	return n.rpc.Register("system_networkState", func(_ context.Context, p rpc.Params) (any, error) {
+		if err := p.Max(0); err != nil {
+			return nil, err
+		}
+		return n.net.net.State(), nil
+	}, rpc.Unsafe())
+}
+
+// AuxStore keeps consensus engines' own records (e.g. the GRANDPA voter's
+// last round and votes) in the node's database, under db.PrefixAux.
+type AuxStore struct{ kv db.Database }
+
+func auxKey(k []byte) []byte { return append([]byte{db.PrefixAux}, k...) }
+
+// Get returns the value under key (db.ErrNotFound if none).
+func (a AuxStore) Get(key []byte) ([]byte, error) { return a.kv.Get(auxKey(key)) }
+
+// Put stores value under key, durably.
+func (a AuxStore) Put(key, value []byte) error { return a.kv.Put(auxKey(key), value) }
+
+// Aux returns the node's auxiliary store.
+func (n *Node) Aux() AuxStore { return AuxStore{n.kv} }
+
+// SubmitLocal puts a transaction made by this node (e.g. an equivocation
+// report) into the pool and gossips it.
+func (n *Node) SubmitLocal(ctx context.Context, ext []byte) error {
+	if _, err := n.pool.Submit(ctx, types.SourceLocal, ext); err != nil {
+		return err
+	}
+	go n.broadcastTx(ext)
+	return nil
+}
+
+// MajorSyncing reports whether the node is far behind its peers (more than
+// a few blocks), when a validator should not author on a stale head.
+func (n *Node) MajorSyncing() bool {
+	if n.net == nil {
+		return false
+	}
+	_, cur, high := n.net.syncer.Status()
+	if best := n.chain.Best().Number; best > cur {
+		cur = best
+	}
+	return high > cur+5
+}
