@@ -345,6 +345,18 @@ describe('MSC dev node via @polkadot/api 16.5.6', { timeout: 300_000 }, () => {
     for (const [, info] of entries) assert.equal(typeof info.data.free.toBigInt(), 'bigint');
   });
 
+  test('author.rotateKeys → session keys the node holds (SessionKeys runtime API)', { timeout: T }, async () => {
+    const keys = await api.rpc.author.rotateKeys();
+    assert.equal(keys.length, 64, `session keys are aura sr25519 ++ grandpa ed25519 (64 bytes), got ${keys.length}`);
+    assert.equal((await api.rpc.author.hasSessionKeys(keys.toHex())).isTrue, true, 'hasSessionKeys(rotated keys)');
+    const decoded = await api.call.sessionKeys.decodeSessionKeys(keys.toHex());
+    assert.ok(decoded.isSome, 'decodeSessionKeys returned None');
+    const types = decoded.unwrap().map(([, kt]) => Buffer.from(kt.toU8a()).toString('latin1'));
+    assert.deepEqual(types, ['aura', 'gran']);
+    const other = '0x' + '07'.repeat(64);
+    assert.equal((await api.rpc.author.hasSessionKeys(other)).isTrue, false, 'hasSessionKeys(unknown keys)');
+  });
+
   for (const [name, fn] of [['subscribeNewHeads', 'subscribeNewHeads'], ['subscribeFinalizedHeads', 'subscribeFinalizedHeads']]) {
     test(`chain.${name} delivers increasing block numbers`, { timeout: T }, async () => {
       const nums = [];
