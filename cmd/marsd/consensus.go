@@ -32,7 +32,7 @@ type consensus struct {
 
 	n     *node.Node
 	aura  atomic.Pointer[aura.Verifier]
-	voter *grandpa.Voter
+	voter atomic.Pointer[grandpa.Voter] // read by gossip validation goroutines
 
 	verifier chain.Verifier
 }
@@ -90,23 +90,24 @@ func (c *consensus) attach(ctx context.Context, n *node.Node) error {
 	}
 	var signer grandpa.Signer
 	if c.validator {
-		if keys, err := c.ks.Keys(keystore.KeyTypeGrandpa); err == nil && len(keys) > 0 {
-			if pair, err := c.ks.Pair(keystore.KeyTypeGrandpa, keys[0]); err == nil && pair.Scheme() == keystore.Ed25519 {
-				signer = pair
-			}
+		if signer, err = c.grandpaSigner(); err != nil {
+			return err
 		}
 		if signer == nil {
-			c.log.Warn("no GRANDPA (gran, ed25519) key in the keystore: following finality without voting")
+			c.log.Warn("no GRANDPA (gran, ed25519) key of the current authority set in the keystore: following finality without voting")
 		}
 	}
-	c.voter, err = grandpa.NewVoter(grandpa.VoterConfig{
+	voter, err := grandpa.NewVoter(grandpa.VoterConfig{
 		Config:      grandpa.Config{Signer: signer, Equivocate: c.equivocate},
 		Chain:       ch,
 		Gossip:      gossip,
 		Authorities: c.grandpaSet,
 		Report:      c.reportGrandpa,
+		// Gossip validation already rejected what signatures can show (the
+		// network charges the first sender); what is left needs our block
+		// tree (ancestry), and the relaying peer may not be at fault.
 		Penalize: func(from string, err error) {
-			n.Network().Report(from, -100, "grandpa: "+err.Error())
+			n.Network().Report(from, -5, "grandpa: "+err.Error())
 		},
 		Store:  n.Aux(),
 		Logger: c.log.With("target", "grandpa"),
@@ -114,9 +115,61 @@ func (c *consensus) attach(ctx context.Context, n *node.Node) error {
 	if err != nil {
 		return err
 	}
-	n.AddService("grandpa", c.voter.Run)
+	c.voter.Store(voter)
+	n.AddService("grandpa", func(ctx context.Context) error { return c.runVoter(ctx, voter) })
 	n.AddService("grandpa-gossip", gossip.run)
 	return c.registerRPC(n.RPC())
+}
+
+// runVoter runs the voter until ctx ends, starting it again after a
+// failure (e.g. a runtime call that timed out): a validator that silently
+// stopped voting would cost the network its finality.
+func (c *consensus) runVoter(ctx context.Context, v *grandpa.Voter) error {
+	backoff := time.Second
+	for {
+		err := v.Run(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		c.log.Error("grandpa voter stopped; restarting it", "err", err, "in", backoff)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(backoff):
+		}
+		backoff = min(2*backoff, 30*time.Second)
+	}
+}
+
+// grandpaSigner picks the keystore's GRANDPA key that is in the authority
+// set at the best block (after author_rotateKeys the keystore holds old and
+// new keys; only the one the set knows can vote), or, if none is, the
+// newest-looking one: the first in key order.
+func (c *consensus) grandpaSigner() (grandpa.Signer, error) {
+	keys, err := c.ks.Keys(keystore.KeyTypeGrandpa)
+	if err != nil || len(keys) == 0 {
+		return nil, nil
+	}
+	pick := keys[0]
+	if auths, _, err := c.grandpaSet(c.n.Chain().Best().Hash); err == nil {
+	search:
+		for _, a := range auths {
+			for _, k := range keys {
+				if a.ID == k {
+					pick = k
+					break search
+				}
+			}
+		}
+	}
+	pair, err := c.ks.Pair(keystore.KeyTypeGrandpa, pick)
+	if err != nil {
+		return nil, err
+	}
+	if pair.Scheme() != keystore.Ed25519 {
+		return nil, fmt.Errorf("the GRANDPA key 0x%x in the keystore is not ed25519", pick[:])
+	}
+	return pair, nil
 }
 
 // grandpaSet reads the GRANDPA authority set and its id at a block.
@@ -240,12 +293,11 @@ func (c *consensus) reportGrandpa(proof []byte) {
 // validateGrandpa is the "grandpa" topic's validator: the voter's own
 // checks (signatures of the current set) once it exists, structure before.
 func (c *consensus) validateGrandpa(data []byte) network.Verdict {
-	var err error
-	if c.voter != nil {
-		err = c.voter.Validate(data)
-	} else {
-		err = grandpa.ValidateGossip(data)
+	v := c.voter.Load()
+	if v == nil {
+		return network.Ignore // not started: we cannot tell good from bad yet
 	}
+	err := v.Validate(data)
 	switch {
 	case err == nil:
 		return network.Accept
@@ -261,7 +313,11 @@ func (c *consensus) registerRPC(s *rpc.Server) error {
 		if err := p.Max(0); err != nil {
 			return nil, err
 		}
-		return c.voter.RoundState(), nil
+		v := c.voter.Load()
+		if v == nil {
+			return nil, errNotReady
+		}
+		return v.RoundState(), nil
 	}); err != nil {
 		return err
 	}

@@ -121,7 +121,7 @@ func runLocalnet(ctx context.Context, out io.Writer, f localnetFlags) error {
 	defer stopChildren(&children)
 	start := func(name, role string, extra ...string) (*child, error) {
 		base := filepath.Join(f.basePath, name)
-		args := append([]string{role, "--chain", spec, "--base-path", base, "--port", "0", "--rpc-port", "0"}, extra...)
+		args := append([]string{role, "--chain", spec, "--base-path", base, "--listen-addr", "/ip4/127.0.0.1/tcp/0,/ip4/127.0.0.1/udp/0/quic-v1", "--rpc-port", "0"}, extra...)
 		if len(children) > 0 && len(children[0].addrs) > 0 {
 			args = append(args, "--bootnodes", children[0].addrs[0])
 		}
@@ -213,6 +213,10 @@ func startChild(ctx context.Context, bin, name, logPath string, args []string) (
 		var once1, once2 sync.Once
 		sc := bufio.NewScanner(pr)
 		sc.Buffer(make([]byte, 64<<10), 1<<20)
+		// Whatever happens to the scanner (a line over its limit), the
+		// pipe keeps being drained: a child blocked on a full pipe would
+		// stop authoring.
+		defer io.Copy(logf, pr)
 		for sc.Scan() {
 			line := sc.Text()
 			fmt.Fprintln(logf, line)

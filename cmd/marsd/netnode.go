@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/metamars/mars/host/chain"
 	"github.com/metamars/mars/host/keystore"
 	"github.com/metamars/mars/host/node"
 )
@@ -39,8 +39,8 @@ type netFlags struct {
 func addNetFlags(cmd *cobra.Command, f *netFlags) {
 	cmd.Flags().StringVar(&f.chainSpec, "chain", "", "raw chain spec JSON file (required; e.g. from `marsd chain-spec build --validators N`)")
 	cmd.Flags().StringVar(&f.basePath, "base-path", "", "folder for the database, the keystore and the node key (required)")
-	cmd.Flags().IntVar(&f.port, "port", 30333, "libp2p port (TCP and QUIC on 127.0.0.1 unless --listen-addr is given); 0 picks one")
-	cmd.Flags().StringSliceVar(&f.listen, "listen-addr", nil, "libp2p listen multiaddrs (overrides --port), e.g. /ip4/0.0.0.0/tcp/30333")
+	cmd.Flags().IntVar(&f.port, "port", 30333, "libp2p port (TCP and QUIC on all interfaces unless --listen-addr is given); 0 picks one")
+	cmd.Flags().StringSliceVar(&f.listen, "listen-addr", nil, "libp2p listen multiaddrs (overrides --port), e.g. /ip4/127.0.0.1/tcp/0 for a loopback-only node")
 	cmd.Flags().StringSliceVar(&f.bootnodes, "bootnodes", nil, "multiaddrs of peers to connect to first, ending in /p2p/<peer id> (added to the chain spec's)")
 	cmd.Flags().BoolVar(&f.mdns, "mdns", false, "discover peers on the local network with mDNS")
 	cmd.Flags().BoolVar(&f.noDHT, "no-dht", false, "do not use Kademlia discovery (bootnodes only)")
@@ -123,9 +123,11 @@ func runNetNode(ctx context.Context, f netFlags, validator bool) error {
 	}
 	listen := f.listen
 	if len(listen) == 0 {
+		// All interfaces, as Substrate: peers elsewhere must reach a
+		// validator. Loopback-only networks pass --listen-addr.
 		listen = []string{
-			fmt.Sprintf("/ip4/127.0.0.1/tcp/%d", f.port),
-			fmt.Sprintf("/ip4/127.0.0.1/udp/%d/quic-v1", f.port),
+			fmt.Sprintf("/ip4/0.0.0.0/tcp/%d", f.port),
+			fmt.Sprintf("/ip4/0.0.0.0/udp/%d/quic-v1", f.port),
 		}
 	}
 	ks, err := keystore.Open(f.basePath)
@@ -159,4 +161,4 @@ func runNetNode(ctx context.Context, f netFlags, validator bool) error {
 }
 
 // errNotReady is returned by consensus hooks called before attach.
-var errNotReady = errors.New("consensus: not attached to the node yet")
+var errNotReady = fmt.Errorf("consensus: not attached to the node yet: %w", chain.ErrRetryLater)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/metamars/mars/host/chain"
 	"github.com/metamars/mars/runtime/types"
 )
 
@@ -36,11 +37,11 @@ var (
 	ErrSlotNotIncreasing = errors.New("aura: slot is not greater than the parent's")
 	// ErrFutureBlock: the slot starts later than now plus the allowed drift.
 	// The block may become valid later: callers may keep it and retry.
-	ErrFutureBlock = errors.New("aura: block from a future slot")
+	ErrFutureBlock = fmt.Errorf("aura: block from a future slot: %w", chain.ErrRetryLater)
 	// ErrNoAuthorities: the authority set at the parent is empty.
 	ErrNoAuthorities = errors.New("aura: empty authority set")
 	// ErrAuthorities: the authority set at the parent could not be read.
-	ErrAuthorities = errors.New("aura: cannot read the authority set")
+	ErrAuthorities = fmt.Errorf("aura: cannot read the authority set: %w", chain.ErrRetryLater)
 	// ErrSlotDuration: the slot duration could not be read.
 	ErrSlotDuration = errors.New("aura: cannot read the slot duration")
 	// ErrParentSlot: the parent (not genesis) carries no readable slot.

@@ -317,13 +317,34 @@ func TestVoterValidate(t *testing.T) {
 	}
 	bad := vote(keys[0], 2)
 	bad[len(bad)-40] ^= 1
+	// commit signed by signers (each precommit on the genesis block).
+	commit := func(set uint64, signers ...testKey) []byte {
+		target := bt.ref(bt.genesis)
+		c := &CommitMessage{Round: 1, SetID: set, Commit: CompactCommit{Target: target}}
+		for _, k := range signers {
+			sm := sign(k, UnsignedMessage{KindPrecommit, target}, 1, set)
+			c.Commit.Precommits = append(c.Commit.Precommits, target)
+			c.Commit.AuthData = append(c.Commit.AuthData, AuthSig{Signature: sm.Signature, ID: sm.ID})
+		}
+		return GossipMessage{Commit: c}.Encode()
+	}
+	forged := commit(2, keys[0], keys[1], keys[2])
+	forged[len(forged)-40] ^= 1 // the last signature
 	for _, c := range []struct {
 		data []byte
 		want error
 	}{
 		{vote(keys[0], 2), nil},
 		{vote(keys[0], 3), nil}, // next set: unknown yet
+		{vote(keys[0], 4), ErrStale},
 		{vote(keys[0], 1), ErrStale},
+		{commit(2, keys[0], keys[1], keys[2]), nil},
+		{commit(2), ErrWeight},                            // no signatures at all
+		{commit(2, keys[0], keys[1]), ErrWeight},          // 2 of 4 is not > 2/3
+		{commit(2, keys[0], keys[0], keys[1]), ErrWeight}, // a signer counted once
+		{commit(2, keys[0], keys[1], newTestKey(9)), ErrNotAuthority},
+		{forged, ErrBadSignature},
+		{commit(3), nil}, // next set: structure only
 		{vote(newTestKey(7), 2), ErrNotAuthority},
 		{bad, ErrBadSignature},
 		{[]byte{7}, ErrUnknownMessage},

@@ -83,9 +83,13 @@ var ErrStale = errors.New("grandpa: message of an earlier authority set")
 // Validate is the gossip validator of the "grandpa" topic, safe to call from
 // any goroutine: nil means accept and relay; ErrStale means drop without
 // blame; any other error means reject (and penalize the sender). Votes of
-// the current set must be signed by a member; votes of the next set (which
-// this node may not know yet) and commits pass on their structure alone
-// (the voter checks commits fully).
+// the current set must be signed by a member; commits of the current set
+// must carry valid member signatures worth more than two thirds of the set
+// (checked here, at the first hop, so that a forged commit is blamed on
+// whoever sent it first and never reaches an honest relayer). Messages of
+// the next set (which this node may not know yet) pass on their structure;
+// anything further ahead, and everything before the voter knows its set,
+// is ignored.
 func (v *Voter) Validate(data []byte) error {
 	g, err := DecodeGossipMessage(data)
 	if err != nil {
@@ -103,11 +107,11 @@ func (v *Voter) Validate(data []byte) error {
 	default:
 		return nil
 	}
-	if vs == nil || msgSet > setID {
-		return nil
-	}
-	if msgSet < setID {
+	switch {
+	case vs == nil, msgSet > setID+1, msgSet < setID:
 		return ErrStale
+	case msgSet == setID+1:
+		return nil
 	}
 	if m := g.Vote; m != nil {
 		if _, ok := vs.index[m.Signed.ID]; !ok {
@@ -116,6 +120,38 @@ func (v *Voter) Validate(data []byte) error {
 		if !verifySig(m.Signed.Message, m.Round, m.SetID, m.Signed.ID, m.Signed.Signature) {
 			return ErrBadSignature
 		}
+		return nil
+	}
+	return validateCommit(g.Commit, vs)
+}
+
+// validateCommit checks what a commit's signatures alone can show: every
+// precommit signed by a distinct member of the set, and together more than
+// two thirds of its weight. Ancestry (precommits descending from the
+// target) needs the block tree and is the voter's to check.
+func validateCommit(c *CommitMessage, vs *voterSet) error {
+	cc := &c.Commit
+	if len(cc.Precommits) != len(cc.AuthData) {
+		return fmt.Errorf("%w: %d precommits, %d signatures", ErrDecode, len(cc.Precommits), len(cc.AuthData))
+	}
+	seen := make(map[[32]byte]bool, len(cc.AuthData))
+	var weight uint64
+	for i, pc := range cc.Precommits {
+		a := cc.AuthData[i]
+		idx, ok := vs.index[a.ID]
+		if !ok {
+			return fmt.Errorf("%w: %x", ErrNotAuthority, a.ID[:8])
+		}
+		if !verifySig(UnsignedMessage{Kind: KindPrecommit, Vote: pc}, c.Round, c.SetID, a.ID, a.Signature) {
+			return ErrBadSignature
+		}
+		if !seen[a.ID] {
+			seen[a.ID] = true
+			weight += vs.auths[idx].Weight
+		}
+	}
+	if weight < vs.threshold() {
+		return fmt.Errorf("%w: %d of %d", ErrWeight, weight, vs.total)
 	}
 	return nil
 }
@@ -254,9 +290,17 @@ func (v *Voter) importWithAncestors(h types.Header) []Action {
 func (v *Voter) execute(ctx context.Context, acts []Action, timer <-chan time.Time) <-chan time.Time {
 	log := v.cfg.Logger
 	var wake *time.Time
+	// A vote whose record could not be written must not be sent: after a
+	// restart the voter would not know it voted and could sign a
+	// conflicting vote (an equivocation, slashed).
+	persistFailed := false
 	for _, a := range acts {
 		switch a := a.(type) {
 		case Broadcast:
+			if persistFailed {
+				log.Error("grandpa: not broadcasting a vote whose record could not be persisted")
+				continue
+			}
 			if err := v.cfg.Gossip.Publish(ctx, a.Data); err != nil {
 				log.Debug("grandpa: publish", "err", err)
 			}
@@ -275,6 +319,7 @@ func (v *Voter) execute(ctx context.Context, acts []Action, timer <-chan time.Ti
 			if v.cfg.Store != nil {
 				if err := v.cfg.Store.Put(StoreKey, a.Data); err != nil {
 					log.Error("grandpa: persist", "err", err)
+					persistFailed = true
 				}
 			}
 		case Invalid:

@@ -17,3 +17,9 @@ var (
 	ErrGenesisDiffers = errors.New("chain: database holds another chain (genesis hash differs)")
 	ErrBadVerifier    = errors.New("chain: header rejected by the consensus verifier")
 )
+
+// ErrRetryLater is wrapped by a Verifier's errors that say nothing about
+// the block itself: a block from a slot that has not started yet (clock
+// skew) or a local failure to read the authority set. Whoever sent such a
+// block is not at fault; the block may be tried again later.
+var ErrRetryLater = errors.New("chain: header cannot be judged now")

@@ -54,9 +54,11 @@ func protocolNames(genesis types.Hash) protocols {
 }
 
 const (
-	announceQueue      = 1024 // Announces() buffer
-	peerSendQueue      = 128  // announcements queued per peer
-	maxServedRequests  = 32   // inbound requests served at once
+	announceQueue      = 1024            // Announces() buffer
+	peerSendQueue      = 128             // announcements queued per peer
+	maxServedRequests  = 32              // inbound requests served at once
+	maxPeerRequests    = 2               // inbound requests of one peer served at once
+	requestReadTimeout = 2 * time.Second // to receive a request once its stream is open
 	defaultReqTimeout  = 20 * time.Second
 	defaultHSTimeout   = 10 * time.Second
 	defaultSendTimeout = 10 * time.Second
@@ -87,9 +89,10 @@ type engine struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
-	mu     sync.Mutex
-	peers  map[string]*peerState // guarded by mu
-	closed bool                  // guarded by mu
+	mu       sync.Mutex
+	peers    map[string]*peerState // guarded by mu
+	inflight map[string]int        // inbound requests being served, per peer; guarded by mu
+	closed   bool                  // guarded by mu
 }
 
 // peerState is one connected peer.
@@ -111,7 +114,7 @@ func newEngine(t transport, b Backend, genesis types.Hash, log *slog.Logger, rep
 		announces:  make(chan Announce, announceQueue),
 		serving:    make(chan struct{}, maxServedRequests),
 		ctx:        ctx, cancel: cancel,
-		peers: make(map[string]*peerState),
+		peers: make(map[string]*peerState), inflight: make(map[string]int),
 	}
 	t.handle(e.protos.announces, e.handleAnnounces)
 	t.handle(e.protos.blocks, e.serveBlocks)

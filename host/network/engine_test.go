@@ -444,3 +444,34 @@ func TestOneInboundAnnounceStream(t *testing.T) {
 		t.Fatal("B penalised")
 	}
 }
+
+// TestSlowRequesterCannotStarveOthers: a peer that opens request streams
+// and sends nothing holds at most maxPeerRequests slots, only until the
+// read deadline; an honest peer is served meanwhile.
+func TestSlowRequesterCannotStarveOthers(t *testing.T) {
+	m := newMemNet()
+	_, a := newMemEngine(m, "A", genesisA, newFakeBackend(genesisA, 3))
+	t.Cleanup(a.close)
+	var held []io.Closer
+	for i := 0; i < maxServedRequests+4; i++ {
+		held = append(held, rawPeer(t, m, "slow", "A", a.protos.blocks))
+	}
+	t.Cleanup(func() {
+		for _, s := range held {
+			s.Close()
+		}
+	})
+	eventually(t, "the slow peer charged for its excess streams", func() bool { return a.rep.score("slow") < 0 })
+	a.mu.Lock()
+	n := a.inflight["slow"]
+	a.mu.Unlock()
+	if n > maxPeerRequests {
+		t.Fatalf("slow peer holds %d serving slots", n)
+	}
+	_, b := newMemEngine(m, "B", genesisA, newFakeBackend(genesisA, 3))
+	t.Cleanup(b.close)
+	m.connect("A", "B")
+	if _, err := b.requestBlocks(context.Background(), "A", wire.BlockRequest{Fields: wire.FieldHeader, Max: 1}); err != nil {
+		t.Fatalf("honest request while a slow peer holds streams: %v", err)
+	}
+}

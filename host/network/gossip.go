@@ -34,6 +34,11 @@ type Message struct {
 // maxGossipMessage bounds one gossip message (transactions, votes).
 const maxGossipMessage = 2 << 20
 
+// validatorConcurrency bounds how many messages of one topic are validated
+// at once: validation may run the runtime (transactions), and a flood must
+// queue (and be throttled by pubsub) rather than occupy every core.
+const validatorConcurrency = 8
+
 // topicQueue is the Messages() buffer of a topic.
 const topicQueue = 4096
 
@@ -71,7 +76,7 @@ func (n *Network) Join(topic string, validate func(from string, data []byte) Ver
 			v = validate(from.String(), m.Data)
 		}
 		return n.gossipVerdict(from.String(), topic, v)
-	})
+	}, pubsub.WithValidatorConcurrency(validatorConcurrency), pubsub.WithValidatorTimeout(5*time.Second))
 	if err != nil {
 		return nil, fmt.Errorf("network: topic %q: %w", topic, err)
 	}

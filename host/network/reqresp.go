@@ -164,6 +164,22 @@ func (e *engine) serve(peer string, s stream, proto string, answer func(req []by
 	if e.rep.banned(peer) {
 		return
 	}
+	// One peer may hold only a couple of serving slots, and a request must
+	// arrive promptly: a peer opening streams and sending nothing (or
+	// slowly) cannot starve everyone else's block requests.
+	if !e.takePeerSlot(peer) {
+		e.report(peer, RepTimeout, proto+": too many concurrent requests")
+		return
+	}
+	defer e.releasePeerSlot(peer)
+	stop := context.AfterFunc(e.ctx, func() { s.Reset() })
+	defer stop()
+	_ = s.SetDeadline(time.Now().Add(min(requestReadTimeout, e.reqTimeout)))
+	req, err := readMsg(s, wire.MaxRequest)
+	if err != nil {
+		e.readFailed(peer, proto+" request", err)
+		return
+	}
 	select {
 	case e.serving <- struct{}{}:
 		defer func() { <-e.serving }()
@@ -171,14 +187,7 @@ func (e *engine) serve(peer string, s stream, proto string, answer func(req []by
 		e.log.Debug("too many inbound requests; refusing", "peer", peer, "protocol", proto)
 		return
 	}
-	stop := context.AfterFunc(e.ctx, func() { s.Reset() })
-	defer stop()
 	_ = s.SetDeadline(time.Now().Add(e.reqTimeout))
-	req, err := readMsg(s, wire.MaxRequest)
-	if err != nil {
-		e.readFailed(peer, proto+" request", err)
-		return
-	}
 	resp, err := answer(req)
 	if err != nil {
 		if errors.Is(err, ErrMalformed) {
@@ -266,5 +275,26 @@ func encodeWithin[T any](xs []T, limit int, enc func([]T) []byte) []byte {
 			return out
 		}
 		n /= 2
+	}
+}
+
+// takePeerSlot reserves one of peer's maxPeerRequests serving slots.
+func (e *engine) takePeerSlot(peer string) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.inflight[peer] >= maxPeerRequests {
+		return false
+	}
+	e.inflight[peer]++
+	return true
+}
+
+func (e *engine) releasePeerSlot(peer string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.inflight[peer] <= 1 {
+		delete(e.inflight, peer)
+	} else {
+		e.inflight[peer]--
 	}
 }

@@ -2,8 +2,8 @@ package node
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/metamars/mars/host/chain"
@@ -12,7 +12,6 @@ import (
 	"github.com/metamars/mars/host/network/wire"
 	"github.com/metamars/mars/host/rpc"
 	hsync "github.com/metamars/mars/host/sync"
-	"github.com/metamars/mars/host/txpool"
 	"github.com/metamars/mars/runtime/scale"
 	"github.com/metamars/mars/runtime/types"
 )
@@ -194,21 +193,15 @@ func (n *Node) validateGossipTx(from string, data []byte) network.Verdict {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	_, err := n.pool.Submit(ctx, types.SourceExternal, data)
-	var ve *txpool.ValidityError
-	switch {
-	case err == nil:
-		return network.Accept
-	case errors.Is(err, txpool.ErrAlreadyImported), errors.Is(err, txpool.ErrTooLowPriority),
-		errors.Is(err, txpool.ErrPoolFull), errors.Is(err, txpool.ErrSenderLimit):
+	if _, err := n.pool.Submit(ctx, types.SourceExternal, data); err != nil {
+		// Whatever the runtime says of a well-formed transaction is
+		// judged on OUR state: a peer a block ahead or behind, on another
+		// fork or across a runtime upgrade (signatures commit to the spec
+		// version) honestly relays transactions we refuse. Only malformed
+		// bytes are the sender's fault.
 		return network.Ignore
-	case errors.As(err, &ve):
-		if ve.Err.Invalid && (ve.Err.Kind == types.InvalidBadProof || ve.Err.Kind == types.InvalidCall) {
-			return network.Reject
-		}
-		return network.Ignore // stale, future, payment: valid elsewhere or later
 	}
-	return network.Ignore
+	return network.Accept
 }
 
 // receiveTxs drains the accepted gossip (validation already pooled them).
@@ -263,8 +256,7 @@ type rpcNetSystem struct{ rpcSystem }
 func (s *rpcNetSystem) nw() *network.Network { return s.n.net.net }
 
 func (s *rpcNetSystem) Health() rpc.Health {
-	_, cur, high := s.n.net.syncer.Status()
-	return rpc.Health{Peers: len(s.nw().Peers()), IsSyncing: high > cur+5, ShouldHavePeers: true}
+	return rpc.Health{Peers: len(s.nw().Peers()), IsSyncing: s.n.MajorSyncing(), ShouldHavePeers: true}
 }
 
 func (s *rpcNetSystem) LocalPeerID() string       { return s.nw().ID() }
@@ -336,24 +328,36 @@ func (a AuxStore) Put(key, value []byte) error { return a.kv.Put(auxKey(key), va
 func (n *Node) Aux() AuxStore { return AuxStore{n.kv} }
 
 // SubmitLocal puts a transaction made by this node (e.g. an equivocation
-// report) into the pool and gossips it.
+// report) into the pool. It is not gossiped: such transactions are valid
+// only from a local source (Substrate's propagate: false), so peers would
+// refuse them; each validator reports what it saw itself.
 func (n *Node) SubmitLocal(ctx context.Context, ext []byte) error {
-	if _, err := n.pool.Submit(ctx, types.SourceLocal, ext); err != nil {
-		return err
-	}
-	go n.broadcastTx(ext)
-	return nil
+	_, err := n.pool.Submit(ctx, types.SourceLocal, ext)
+	return err
 }
 
 // MajorSyncing reports whether the node is far behind its peers (more than
 // a few blocks), when a validator should not author on a stale head.
+// "Its peers" is the median of the best blocks peers claim, as Substrate's
+// median_seen: one peer claiming a huge best block (which nobody checks
+// before it is served) must not stop every validator it talks to from
+// authoring.
 func (n *Node) MajorSyncing() bool {
 	if n.net == nil {
 		return false
 	}
-	_, cur, high := n.net.syncer.Status()
-	if best := n.chain.Best().Number; best > cur {
-		cur = best
+	return n.medianPeerBest() > n.chain.Best().Number+5
+}
+
+func (n *Node) medianPeerBest() uint32 {
+	peers := n.net.net.Peers()
+	if len(peers) == 0 {
+		return 0
 	}
-	return high > cur+5
+	bests := make([]uint32, len(peers))
+	for i, p := range peers {
+		bests[i] = p.BestNumber
+	}
+	slices.Sort(bests)
+	return bests[len(bests)/2]
 }

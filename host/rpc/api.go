@@ -54,6 +54,13 @@ type State interface {
 	RuntimeVersion(at types.Hash) (types.RuntimeVersion, error)
 	// ReadProof returns the trie nodes proving the values of keys at at.
 	ReadProof(at types.Hash, keys [][]byte) ([][]byte, error)
+	// ClosestDescendantMerkleValue returns the Merkle value of the trie
+	// node at key or, when none is exactly there, of the closest node
+	// below it (a branch counts; key may end inside its partial key): the
+	// node's encoding when shorter than 32 bytes, else its blake2_256
+	// hash, and the root's always as its hash. ok is false when no key in
+	// at's state starts with key.
+	ClosestDescendantMerkleValue(at types.Hash, key []byte) (mv []byte, ok bool, err error)
 }
 
 // TxStatusKind is one step of a watched transaction's life

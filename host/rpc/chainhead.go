@@ -597,9 +597,10 @@ type storageQuery struct {
 }
 
 type storageItem struct {
-	Key   Bytes  `json:"key"`
-	Value *Bytes `json:"value,omitempty"`
-	Hash  *Bytes `json:"hash,omitempty"`
+	Key                          Bytes  `json:"key"`
+	Value                        *Bytes `json:"value,omitempty"`
+	Hash                         *Bytes `json:"hash,omitempty"`
+	ClosestDescendantMerkleValue *Bytes `json:"closestDescendantMerkleValue,omitempty"`
 }
 
 func (a *chainHeadAPI) storage(_ context.Context, p Params) (any, error) {
@@ -616,9 +617,7 @@ func (a *chainHeadAPI) storage(_ context.Context, p Params) (any, error) {
 	}
 	for i, it := range items {
 		switch it.Type {
-		case "value", "hash", "descendantsValues", "descendantsHashes":
-		case "closestDescendantMerkleValue":
-			// TODO: needs the trie's Merkle values from the backend.
+		case "value", "hash", "descendantsValues", "descendantsHashes", "closestDescendantMerkleValue":
 		default:
 			return nil, invalidParams("item %d: unknown type %q", i, it.Type)
 		}
@@ -658,16 +657,7 @@ func (a *chainHeadAPI) runStorage(ctx context.Context, f *follow, op *chOp, at t
 		}
 		return true
 	}
-	add := func(key, val []byte, hashed bool) bool {
-		it := storageItem{Key: key}
-		if hashed {
-			sum := types.Blake2b256(val)
-			hv := Bytes(sum[:])
-			it.Hash = &hv
-		} else {
-			v := Bytes(val)
-			it.Value = &v
-		}
+	add := func(it storageItem) bool {
 		batch = append(batch, it)
 		sent++
 		if len(batch) >= chainHeadStorageMaxItems || sent%chainHeadStoragePage == 0 {
@@ -696,7 +686,7 @@ func (a *chainHeadAPI) runStorage(ctx context.Context, f *follow, op *chOp, at t
 				fail(err)
 				return
 			}
-			if ok && !add(q.Key, v, q.Type == "hash") {
+			if ok && !add(valueItem(q.Key, v, q.Type == "hash")) {
 				return
 			}
 		case "descendantsValues", "descendantsHashes":
@@ -713,7 +703,7 @@ func (a *chainHeadAPI) runStorage(ctx context.Context, f *follow, op *chOp, at t
 						fail(err)
 						return
 					}
-					if ok && !add(k, v, q.Type == "descendantsHashes") {
+					if ok && !add(valueItem(k, v, q.Type == "descendantsHashes")) {
 						return
 					}
 				}
@@ -723,8 +713,14 @@ func (a *chainHeadAPI) runStorage(ctx context.Context, f *follow, op *chOp, at t
 				start = keys[len(keys)-1]
 			}
 		case "closestDescendantMerkleValue":
-			fail(fmt.Errorf("closestDescendantMerkleValue is not supported"))
-			return
+			mv, ok, err := a.state.ClosestDescendantMerkleValue(at, q.Key)
+			if err != nil {
+				fail(err)
+				return
+			}
+			if ok && !add(merkleItem(q.Key, mv)) {
+				return
+			}
 		}
 	}
 	if !flush() {
@@ -846,12 +842,13 @@ func (a *chainHeadAPI) unpin(_ context.Context, p Params) (any, error) {
 
 // RegisterV1 registers the groups of the new JSON-RPC spec
 // (paritytech/json-rpc-interface-spec) the backend can serve, each group
-// whole or not at all: chainHead_v1 (Chain and State), transaction_v1 and
-// transactionWatch_v1 (Pool), chainSpec_v1 (Chain and System).
+// whole or not at all: chainHead_v1 and archive_v1 (Chain and State),
+// transaction_v1 and transactionWatch_v1 (Pool), chainSpec_v1 (Chain and
+// System).
 func RegisterV1(s *Server, b Backend) error {
 	var regs []func(*Server) error
 	if b.Chain != nil && b.State != nil {
-		regs = append(regs, newChainHeadAPI(b.Chain, b.State).register)
+		regs = append(regs, newChainHeadAPI(b.Chain, b.State).register, newArchiveAPI(b.Chain, b.State).register)
 	}
 	if b.Pool != nil {
 		regs = append(regs, newTransactionV1(b.Pool, b.Chain).register)

@@ -27,6 +27,15 @@
 //   - api.go: the backend interfaces the node implements (Chain, State,
 //     Pool, System) and RegisterAPI; chain.go, state.go, payment.go,
 //     author.go, system.go: the methods; shapes.go: their JSON forms.
+//   - RegisterV1 (chainhead.go) adds the new JSON-RPC spec's groups
+//     (paritytech/json-rpc-interface-spec), each whole or not at all:
+//     chainHead_v1 (chainhead.go), archive_v1 (archive.go: body, call,
+//     finalizedHeight, genesisHash, hashByHeight, header;
+//     archive_storage.go: the storage and storageDiff subscriptions, whose
+//     workers are globally bounded and wait for a slow client rather than
+//     drop it), transaction_v1/transactionWatch_v1 (transaction_v1.go),
+//     chainSpec_v1 (chainspec_v1.go); storage_items.go builds the storage
+//     items both chainHead_v1 and archive_v1 report.
 //
 // Wiring (for host/node): build a Server with NewServer, call RegisterAPI
 // with adapters over the chain, state, executor and pool, register any
@@ -42,6 +51,9 @@
 //     error becomes 1040 "Transaction pool error: …".
 //   - State errors: wrap ErrUnknownBlock for a block without state; every
 //     error becomes 4003 "Client error: <err>".
+//   - State.ClosestDescendantMerkleValue: read the block's stored trie
+//     (host/trie's Trie.ClosestDescendantMerkleValue); the root's Merkle
+//     value is its hash.
 //
 // The package knows no other host package: it declares what it needs as
 // small interfaces and the node adapts its block tree, state, executor and

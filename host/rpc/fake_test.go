@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/metamars/mars/host/trie"
 	"github.com/metamars/mars/runtime/scale"
 	"github.com/metamars/mars/runtime/types"
 )
@@ -149,6 +150,31 @@ type fakeState struct {
 	mu      sync.Mutex
 	kv      map[string][]byte
 	version types.RuntimeVersion
+	pruned  map[types.Hash]bool              // blocks whose state is gone; guarded by mu
+	frozen  map[types.Hash]map[string][]byte // blocks with a state of their own; guarded by mu
+}
+
+// freeze gives block at a copy of the current map as its own state, so
+// later set calls do not show in it (for storage diffs).
+func (s *fakeState) freeze(at types.Hash) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.frozen == nil {
+		s.frozen = map[types.Hash]map[string][]byte{}
+	}
+	cp := make(map[string][]byte, len(s.kv))
+	for k, v := range s.kv {
+		cp[k] = v
+	}
+	s.frozen[at] = cp
+}
+
+// kvAt is at's map; s.mu must be held.
+func (s *fakeState) kvAtLocked(at types.Hash) map[string][]byte {
+	if m, ok := s.frozen[at]; ok {
+		return m
+	}
+	return s.kv
 }
 
 var errFakeTrap = errors.New("Execution failed: wasm trap: unreachable")
@@ -170,7 +196,39 @@ func (s *fakeState) known(at types.Hash) error {
 	if _, ok, _ := s.chain.Header(at); !ok {
 		return fmt.Errorf("%w: %s", ErrUnknownBlock, at)
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.pruned[at] {
+		return fmt.Errorf("%w: state of %s is pruned", ErrUnknownBlock, at)
+	}
 	return nil
+}
+
+// prune makes at's state unavailable, as the node's pruning does.
+func (s *fakeState) prune(at types.Hash) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.pruned == nil {
+		s.pruned = map[types.Hash]bool{}
+	}
+	s.pruned[at] = true
+}
+
+// ClosestDescendantMerkleValue builds the real trie (host/trie, layout V1)
+// of the fake's map and asks it.
+func (s *fakeState) ClosestDescendantMerkleValue(at types.Hash, key []byte) ([]byte, bool, error) {
+	if err := s.known(at); err != nil {
+		return nil, false, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := trie.New()
+	for k, v := range s.kvAtLocked(at) {
+		if err := t.Put([]byte(k), v); err != nil {
+			return nil, false, err
+		}
+	}
+	return t.ClosestDescendantMerkleValue(key, trie.V1)
 }
 
 func (s *fakeState) set(k string, v []byte) {
@@ -189,7 +247,7 @@ func (s *fakeState) Storage(at types.Hash, key []byte) ([]byte, bool, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	v, ok := s.kv[string(key)]
+	v, ok := s.kvAtLocked(at)[string(key)]
 	return v, ok, nil
 }
 
@@ -200,7 +258,7 @@ func (s *fakeState) StorageKeys(at types.Hash, prefix []byte, count int, start [
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var keys []string
-	for k := range s.kv {
+	for k := range s.kvAtLocked(at) {
 		if bytes.HasPrefix([]byte(k), prefix) && (start == nil || k > string(start)) {
 			keys = append(keys, k)
 		}

@@ -225,10 +225,26 @@ func (sk *Sink) Send(v any) bool {
 	if sk.closed() {
 		return false
 	}
+	msg, ok := sk.encode(v)
+	if !ok {
+		return false
+	}
+	select {
+	case sk.queue <- msg:
+		return true
+	default:
+		sk.conn.srv.log.Warn("rpc: subscription dropped: client too slow", "method", sk.m.notification, "id", sk.id)
+		sk.Close()
+		return false
+	}
+}
+
+// encode builds the notification message carrying v.
+func (sk *Sink) encode(v any) ([]byte, bool) {
 	res, err := json.Marshal(v)
 	if err != nil {
 		sk.conn.srv.log.Error("rpc: encoding notification", "method", sk.m.notification, "err", err)
-		return false
+		return nil, false
 	}
 	msg := make([]byte, 0, len(res)+len(sk.m.notification)+80)
 	msg = append(msg, `{"jsonrpc":"2.0","method":`...)
@@ -238,12 +254,26 @@ func (sk *Sink) Send(v any) bool {
 	msg = append(msg, `,"result":`...)
 	msg = append(msg, res...)
 	msg = append(msg, `}}`...)
+	return msg, true
+}
+
+// sendWait is Send for a worker of the server's own that streams a long
+// result (archive_v1_storage): when the queue is full it waits for room
+// rather than drop the subscription, so a slow client slows the worker
+// down instead of losing its answer. It reports false once the
+// subscription is over. Never use it from the node's callbacks.
+func (sk *Sink) sendWait(v any) bool {
+	if sk.closed() {
+		return false
+	}
+	msg, ok := sk.encode(v)
+	if !ok {
+		return false
+	}
 	select {
 	case sk.queue <- msg:
 		return true
-	default:
-		sk.conn.srv.log.Warn("rpc: subscription dropped: client too slow", "method", sk.m.notification, "id", sk.id)
-		sk.Close()
+	case <-sk.done:
 		return false
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/metamars/mars/host/chain"
+	"github.com/metamars/mars/host/executor"
 	"github.com/metamars/mars/host/network/wire"
 	"github.com/metamars/mars/host/trie"
 	"github.com/metamars/mars/runtime/types"
@@ -242,6 +243,13 @@ func (s *Syncer) importOne(ctx context.Context, f fetched) (err error, badBlock,
 // isBadBlock reports import errors that prove the block invalid (as opposed
 // to a missing parent or a local failure).
 func isBadBlock(err error) bool {
+	// Not the block's fault: our clock or runtime calls, a timeout or
+	// shutdown here. Blaming the peer would ban honest nodes.
+	for _, e := range []error{chain.ErrRetryLater, executor.ErrTimeout, context.Canceled, context.DeadlineExceeded} {
+		if errors.Is(err, e) {
+			return false
+		}
+	}
 	for _, e := range []error{chain.ErrBadVerifier, chain.ErrExecution, chain.ErrStateMismatch, chain.ErrBadNumber} {
 		if errors.Is(err, e) {
 			return true

@@ -26,6 +26,9 @@
 //   - Proofs are the encodings of the hashed nodes on the paths of a set of
 //     keys; a proof is itself a NodeStore, so a partial trie built from it
 //     answers reads statelessly and reports ErrIncompleteProof elsewhere.
+//   - ClosestDescendantMerkleValue (merkle.go) reports the Merkle value of
+//     the first node at or below a key (the root's always as its hash), for
+//     the JSON-RPC spec's closestDescendantMerkleValue storage item.
 //
 // A Trie is not safe for concurrent use: reads resolve lazily loaded nodes and
 // fill hash caches in place. Give each goroutine its own Trie (Copy is cheap

@@ -227,7 +227,7 @@ func warpFigure(ctx context.Context, cfg *Config, bin, tmp, base string, res *Ne
 	}
 	boot := strings.TrimRight(string(m[1]), "],\"")
 	w, err := startProc("warp", bin, tmp, "full", "--chain", filepath.Join(base, "spec.json"), "--base-path", filepath.Join(tmp, "warp"),
-		"--port", "0", "--rpc-port", "0", "--sync", "warp", "--bootnodes", boot)
+		"--listen-addr", "/ip4/127.0.0.1/tcp/0,/ip4/127.0.0.1/udp/0/quic-v1", "--rpc-port", "0", "--sync", "warp", "--bootnodes", boot)
 	if err != nil {
 		return err
 	}

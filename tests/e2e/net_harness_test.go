@@ -90,7 +90,7 @@ func (tn *testnet) startFull(ctx context.Context, name, mode string, extra ...st
 
 func (tn *testnet) start(ctx context.Context, name, role, base string, extra ...string) *node {
 	tn.t.Helper()
-	args := []string{role, "--chain", tn.spec, "--base-path", base, "--port", "0", "--rpc-port", "0"}
+	args := []string{role, "--chain", tn.spec, "--base-path", base, "--listen-addr", "/ip4/127.0.0.1/tcp/0,/ip4/127.0.0.1/udp/0/quic-v1", "--rpc-port", "0"}
 	if boot := tn.bootnodes(name); len(boot) > 0 && !contains(extra, "--bootnodes") && !contains(extra, noBootnodes) {
 		args = append(args, "--bootnodes", strings.Join(boot, ","))
 	}
