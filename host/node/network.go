@@ -91,7 +91,89 @@ func (n *Node) startNetwork(ctx context.Context, nc *NetworkConfig) error {
 	n.AddService("network-feed", n.feedSync)
 	n.AddService("announce", n.announceBlocks)
 	n.AddService("tx-gossip", n.receiveTxs)
+	if nc.VerifyJustification != nil {
+		n.AddService("set-change-justifications", func(ctx context.Context) error {
+			return n.fetchSetChangeJustifications(ctx, nc.VerifyJustification)
+		})
+	}
 	return nil
+}
+
+// maxLagScan bounds how many unfinalized blocks are searched for a set
+// change.
+const maxLagScan = 1024
+
+// fetchSetChangeJustifications repairs the one finality stall a voter
+// cannot get out of by itself: it missed the commit that finalized a block
+// enacting an authority-set change, so it still votes in the old set while
+// everyone else votes (and commits) in the new one, which it cannot check.
+// Every few seconds, while finality lags, it looks for the lowest
+// unfinalized block carrying a ScheduledChange and asks peers for that
+// block's justification (peers store one with every change block), checks
+// it and finalizes; the voter then moves to the new set.
+func (n *Node) fetchSetChangeJustifications(ctx context.Context, verify hsync.JustificationVerifier) error {
+	t := time.NewTicker(3 * time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+		fin, best := n.chain.Finalized(), n.chain.Best()
+		if best.Number <= fin.Number+2 {
+			continue
+		}
+		var target *types.Header
+		for num := fin.Number + 1; num <= best.Number && num <= fin.Number+maxLagScan; num++ {
+			h, ok := n.chain.HashByNumber(num)
+			if !ok {
+				break
+			}
+			hdr, err := n.chain.Header(h)
+			if err != nil {
+				break
+			}
+			if hsync.EnactsSetChange(hdr) {
+				target = hdr
+				break
+			}
+		}
+		if target == nil {
+			continue
+		}
+		n.requestJustification(ctx, target, verify)
+	}
+}
+
+// requestJustification asks up to three peers for the justification of
+// hdr and finalizes with the first that verifies.
+func (n *Node) requestJustification(ctx context.Context, hdr *types.Header, verify hsync.JustificationVerifier) {
+	h := hdr.Hash()
+	asked := 0
+	for _, p := range n.net.net.Peers() {
+		if p.BestNumber < hdr.Number || asked == 3 {
+			continue
+		}
+		asked++
+		rctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		resp, err := n.net.net.RequestBlocks(rctx, p.ID, wire.BlockRequest{Fields: wire.FieldJustification, FromHash: h, ByHash: true, Max: 1})
+		cancel()
+		if err != nil || len(resp.Blocks) != 1 || !resp.Blocks[0].HasJustification || resp.Blocks[0].Hash != h {
+			continue // not finalized there yet, or no answer: not a fault
+		}
+		j := resp.Blocks[0].Justification
+		if err := verify(h, hdr.Number, j); err != nil {
+			n.net.net.Report(p.ID, network.RepInvalid, "invalid justification: "+err.Error())
+			continue
+		}
+		if err := n.chain.Finalize(h, j); err != nil {
+			n.log.Warn("finalizing a fetched set-change justification", "number", hdr.Number, "err", err)
+			return
+		}
+		n.log.Info("finalized an authority-set change from a peer's justification", "number", hdr.Number, "hash", h, "peer", p.ID)
+		return
+	}
 }
 
 // genesisAuthoritySet reads the GRANDPA set at genesis (GrandpaApi), where
