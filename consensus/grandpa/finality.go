@@ -94,6 +94,14 @@ func (s *State) finalizeCommit(now time.Time, roundN uint64, target Vote, pcs []
 		}
 	}
 	s.tree = keep
+	for _, n := range keep {
+		n.children = 0
+	}
+	for h, n := range keep {
+		if p, ok := keep[n.parent]; ok && h != target.Hash {
+			p.children++
+		}
+	}
 	if node.hasChange {
 		vs, err := newVoterSet(append([]Authority(nil), node.change...))
 		if err == nil {
