@@ -295,6 +295,10 @@ func (s *State) retryPending(now time.Time) {
 type persisted struct {
 	setID, round       uint64
 	prevote, precommit *Vote
+	// prevEstimate is the previous round's estimate (E_{r-1}), which the
+	// current round's votes must build on; without it a restarted voter
+	// would fall back to the finalized block for one round.
+	prevEstimate *Vote
 }
 
 func (s *State) persist() {
@@ -307,6 +311,11 @@ func (s *State) persist() {
 			own[0].Message.Vote.encodeTo(e)
 		}
 	}
+	hasPrev := s.prev != nil && s.prev.hasEstimate
+	e.PutOption(hasPrev)
+	if hasPrev {
+		s.prev.estimate.encodeTo(e)
+	}
 	s.acts = append(s.acts, Persist{Data: e.Bytes()})
 }
 
@@ -317,7 +326,11 @@ func decodePersisted(b []byte) (persisted, error) {
 	}
 	d := scale.NewDecoder(b)
 	p.setID, p.round = d.U64(), d.U64()
-	for _, dst := range []**Vote{&p.prevote, &p.precommit} {
+	dsts := []**Vote{&p.prevote, &p.precommit}
+	for i, dst := range append(dsts, &p.prevEstimate) {
+		if i == len(dsts) && d.Remaining() == 0 {
+			break // written before prevEstimate was recorded
+		}
 		if d.Option() {
 			v := new(Vote)
 			v.decodeFrom(d)

@@ -354,3 +354,25 @@ func TestVoterValidate(t *testing.T) {
 		}
 	}
 }
+
+// TestPersistedPrevEstimate: the previous round's estimate survives a
+// restart, and records written before it existed still decode.
+func TestPersistedPrevEstimate(t *testing.T) {
+	est := Vote{Hash: types.Hash{9}, Number: 7}
+	s := &State{setID: 3, cur: newRound(5, t0, 4), prev: newRound(4, t0, 4)}
+	s.prev.estimate, s.prev.hasEstimate = est, true
+	s.persist()
+	p, err := decodePersisted(s.acts[len(s.acts)-1].(Persist).Data)
+	if err != nil || p.setID != 3 || p.round != 5 || p.prevEstimate == nil || *p.prevEstimate != est {
+		t.Fatalf("decoded %+v, %v", p, err)
+	}
+	old := []byte{3, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0} // set, round, no votes
+	if p, err := decodePersisted(old); err != nil || p.round != 5 || p.prevEstimate != nil {
+		t.Fatalf("old record: %+v, %v", p, err)
+	}
+	fin := Vote{Hash: types.Hash{1}, Number: 2}
+	st, err := NewState(Config{}, 3, []Authority{{ID: [32]byte{1}, Weight: 1}}, fin, s.acts[len(s.acts)-1].(Persist).Data, t0)
+	if err != nil || st.jumpEstimate != est || st.Round() != 5 {
+		t.Fatalf("restored: jump %+v round %d, %v", st.jumpEstimate, st.Round(), err)
+	}
+}

@@ -149,6 +149,11 @@ func NewState(cfg Config, setID uint64, auths []Authority, finalized Vote, persi
 	if p, err := decodePersisted(persisted); err == nil && p.setID == setID && p.round >= 1 {
 		s.cur = newRound(p.round, now, len(vs.auths))
 		s.jumpEstimate = finalized
+		if p.prevEstimate != nil && p.prevEstimate.Number >= finalized.Number {
+			// Used once its block is imported (prevEstimate checks it
+			// descends from the finalized block).
+			s.jumpEstimate = *p.prevEstimate
+		}
 		if s.self >= 0 {
 			if p.prevote != nil {
 				s.restoreOwn(KindPrevote, *p.prevote)
