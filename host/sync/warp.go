@@ -16,8 +16,11 @@ const (
 	// maxWarpRounds bounds the warp requests of one attempt (each proves at
 	// least one block, so this only stops a peer that never finishes).
 	maxWarpRounds = 100_000
-	// maxWarpStateBytes bounds the state one warp sync downloads.
-	maxWarpStateBytes = 2 << 30
+	// maxWarpStateBytes bounds the state one warp sync downloads and holds
+	// in memory before checking its root: a peer sending junk state costs
+	// at most this much memory before it is found out. (The relay state is
+	// a few MiB; a chain outgrowing this needs root checks per chunk.)
+	maxWarpStateBytes = 512 << 20
 	// maxWarpAttempts is how many failed attempts fall back to full sync.
 	maxWarpAttempts = 8
 )
