@@ -203,12 +203,13 @@ func TestEquivocationValidateAndReport(t *testing.T) {
 	}
 	outsider := frametest.NewKey("//Outsider")
 	for name, p := range map[string]*EquivocationProof{
-		"same header":   mut(func(p *EquivocationProof) { p.Second = p.First }),
-		"other slot":    mut(func(p *EquivocationProof) { p.Slot = 8 }),
-		"bad seal":      mut(func(p *EquivocationProof) { p.Second.Digest[1].Data[5] ^= 1 }),
-		"no seal":       mut(func(p *EquivocationProof) { p.First.Digest = p.First.Digest[:1] }),
-		"other signer":  mut(func(p *EquivocationProof) { p.Offender = [32]byte(keys[0].Account) }),
-		"not authority": equivocation(outsider, 7),
+		"same header":    mut(func(p *EquivocationProof) { p.Second = p.First }),
+		"other slot":     mut(func(p *EquivocationProof) { p.Slot = 8 }),
+		"bad seal":       mut(func(p *EquivocationProof) { p.Second.Digest[1].Data[5] ^= 1 }),
+		"no seal":        mut(func(p *EquivocationProof) { p.First.Digest = p.First.Digest[:1] }),
+		"other signer":   mut(func(p *EquivocationProof) { p.Offender = [32]byte(keys[0].Account) }),
+		"not authority":  equivocation(outsider, 7),
+		"not slot owner": equivocation(keys[0], 7), // slot 7 of 3 authorities is keys[1]'s
 	} {
 		if v := r.validate(types.SourceLocal, p); v.Err == nil || v.Err.Kind != types.InvalidBadProof {
 			t.Errorf("%s: %+v", name, v.Err)

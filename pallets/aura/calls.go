@@ -97,7 +97,9 @@ func (p *Pallet) reportEquivocation(ctx *frame.Context, o frame.Origin, proof *E
 // returns the offender's account and the size of the authority set.
 func (p *Pallet) checkProof(ctx *frame.Context, proof *EquivocationProof) (types.AccountID, int, error) {
 	first, second := proof.First, proof.Second
-	if first.Hash() == second.Hash() {
+	// sr25519 seals are randomized: one header sealed twice is one block,
+	// not an equivocation. Compare the headers without their seals.
+	if a, b := first.WithoutSeal(), second.WithoutSeal(); a.Hash() == b.Hash() {
 		return types.AccountID{}, 0, ErrInvalidEquivocationProof
 	}
 	for _, h := range []*types.Header{&first, &second} {
@@ -113,7 +115,9 @@ func (p *Pallet) checkProof(ctx *frame.Context, proof *EquivocationProof) (types
 			break
 		}
 	}
-	if idx < 0 || p.cfg.Validators == nil {
+	// Only the slot's owner can equivocate in it: anyone else's block for
+	// the slot is invalid already, not an offence of the key holder.
+	if idx < 0 || p.cfg.Validators == nil || proof.Slot%uint64(len(auths)) != uint64(idx) {
 		return types.AccountID{}, 0, ErrInvalidEquivocationProof
 	}
 	who, ok := p.cfg.Validators.ValidatorAt(ctx, uint32(idx))

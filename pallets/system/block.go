@@ -149,7 +149,7 @@ func (p *Pallet) DepositEvent(ctx *frame.Context, event []byte, topics []types.H
 	EventCount.Set(ctx, idx+1)
 	st.Count = idx + 1
 	rec := frame.EventRecord{Phase: phase, Event: event, Topics: topics}
-	e := scale.AcquireEncoder()
+	e := ctx.AcquireEncoder()
 	rec.EncodeTo(e)
 	Events.Append(ctx, e.Bytes())
 	ctx.SetEventState(st)
@@ -159,7 +159,7 @@ func (p *Pallet) DepositEvent(ctx *frame.Context, event []byte, topics []types.H
 		e.PutU32(idx)
 		EventTopics.Append(ctx, t, e.Bytes())
 	}
-	scale.ReleaseEncoder(e)
+	ctx.ReleaseEncoder(e)
 	return rec, true
 }
 

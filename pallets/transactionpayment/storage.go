@@ -25,7 +25,7 @@ type storage struct {
 
 func newStorage() storage {
 	return storage{
-		nextFeeMultiplier: frame.NewValue(PalletName, "NextFeeMultiplier", multiplierCodec, frame.WithDefault(MultiplierOne)),
+		nextFeeMultiplier: frame.NewValue(PalletName, "NextFeeMultiplier", multiplierCodec, frame.WithDefault(MultiplierOne), frame.PointerFree[Multiplier]()),
 		storageVersion:    frame.NewValue(PalletName, "StorageVersion", frame.U8Codec),
 	}
 }

@@ -1,6 +1,7 @@
 package frame
 
 import (
+	"encoding/binary"
 	"runtime"
 
 	"github.com/metamars/mars/runtime/abi"
@@ -35,6 +36,23 @@ type Context struct {
 	// write through this Context to one of those keys, a prefix clear or
 	// a rollback drops it, so it never disagrees with storage.
 	ev EventState
+	// encs and decs are free lists of encoders and decoders (see
+	// AcquireEncoder).
+	encs []*scale.Encoder
+	decs []*scale.Decoder
+	// reads caches the values read through this Context, by key, so that
+	// reading a key again (an account in the fee, the nonce and the
+	// transfer; TotalIssuance; the block's weight and fee multiplier) is
+	// not another host call and copy. Writes through the Context update or
+	// drop an entry; a prefix clear or a rollback drops them all. Only
+	// looked up by key, never iterated.
+	reads readCache
+	// cacheReads turns reads on (ExecuteBlock: one Context for the whole
+	// block; a Context per BlockBuilder_apply_extrinsic call would only
+	// pay for filling it).
+	cacheReads bool
+	// mapKeys memoizes full keys of account-keyed maps (see keyMemo).
+	mapKeys keyMemo
 }
 
 // EventState is System's event bookkeeping: the block number, the phase
@@ -61,20 +79,40 @@ func (c *Context) EventState() (EventState, bool) { return c.ev, c.ev.valid }
 // caller must have it equal to storage.
 func (c *Context) SetEventState(s EventState) { s.valid = true; c.ev = s }
 
-// touched drops the event memo when key is one it mirrors.
+// touched drops the event memo when key is one it mirrors (callers check
+// c.ev.valid and the length first: a call less for most writes). It compares
+// 64-bit words (a memequal call per comparison is dear in WASM).
 func (c *Context) touched(key []byte) {
-	if !c.ev.valid || len(key) != 32 || [16]byte(key[:16]) != systemPrefix {
+	if len(key) != 32 || le64(key[0:]) != systemWords[0] || le64(key[8:]) != systemWords[1] {
 		return
 	}
-	if string(key) == string(keyNumber) || string(key) == string(keyExecutionPhase) || string(key) == string(keyEventCount) {
-		c.ev.valid = false
+	a, b := le64(key[16:]), le64(key[24:])
+	for _, w := range evItemWords {
+		if a == w[0] && b == w[1] {
+			c.ev.valid = false
+			return
+		}
 	}
 }
+
+// le64 reads 8 little-endian bytes (inlined: no call).
+func le64(b []byte) uint64 { return binary.LittleEndian.Uint64(b) }
+
+// systemWords and evItemWords are systemPrefix and the item halves of the
+// keys EventState mirrors, as words for touched.
+var (
+	systemWords = [2]uint64{le64(systemPrefix[0:]), le64(systemPrefix[8:])}
+	evItemWords = [3][2]uint64{
+		{le64(keyNumber[16:]), le64(keyNumber[24:])},
+		{le64(keyExecutionPhase[16:]), le64(keyExecutionPhase[24:])},
+		{le64(keyEventCount[16:]), le64(keyEventCount[24:])},
+	}
+)
 
 const b128Slots = 4
 
 type b128Entry struct {
-	in  [32]byte
+	in  [4]uint64 // the input as little-endian words
 	out [16]byte
 	ok  bool
 }
@@ -84,14 +122,14 @@ func (c *Context) Blake2_128(data []byte) [16]byte {
 	if len(data) != 32 {
 		return c.Host.Blake2_128(data)
 	}
-	in := [32]byte(data)
+	w0, w1, w2, w3 := le64(data[0:]), le64(data[8:]), le64(data[16:]), le64(data[24:])
 	for i := range c.b128 {
-		if e := &c.b128[i]; e.ok && e.in == in {
+		if e := &c.b128[i]; e.ok && e.in[0] == w0 && e.in[1] == w1 && e.in[2] == w2 && e.in[3] == w3 {
 			return e.out
 		}
 	}
 	out := c.Host.Blake2_128(data)
-	c.b128[c.b128Next] = b128Entry{in: in, out: out, ok: true}
+	c.b128[c.b128Next] = b128Entry{in: [4]uint64{w0, w1, w2, w3}, out: out, ok: true}
 	c.b128Next = (c.b128Next + 1) % b128Slots
 	return out
 }
@@ -108,28 +146,90 @@ func (c *Context) WritesSince(mark uint64) bool { return c.writes != mark }
 // and keeps its event memo in step.
 func (c *Context) StorageSet(key, value []byte) {
 	c.writes++
-	c.touched(key)
+	if c.ev.valid && len(key) == 32 {
+		c.touched(key)
+	}
+	if e := c.reads.get(key); e != nil {
+		// Entries are only shared with decoders of pointer-free values
+		// (storageShared), which are done with them: reuse the buffer if
+		// it is ours.
+		if !e.own {
+			e.val, e.own = nil, true
+		}
+		e.val, e.ok = append(e.val[:0], value...), true
+	}
 	c.Host.StorageSet(key, value)
 }
 func (c *Context) StorageClear(key []byte) {
 	c.writes++
-	c.touched(key)
+	if c.ev.valid && len(key) == 32 {
+		c.touched(key)
+	}
+	if e := c.reads.get(key); e != nil {
+		e.val, e.ok = nil, false
+	}
 	c.Host.StorageClear(key)
 }
 func (c *Context) StorageAppend(key, value []byte) {
 	c.writes++
-	c.touched(key)
+	if c.ev.valid && len(key) == 32 {
+		c.touched(key)
+	}
+	if e := c.reads.get(key); e != nil {
+		e.val, e.gone = nil, true
+	}
 	c.Host.StorageAppend(key, value)
 }
 func (c *Context) StorageClearPrefix(prefix []byte, limit uint32) (uint32, bool) {
 	c.writes++
 	c.ev.valid = false
+	c.reads.reset()
 	return c.Host.StorageClearPrefix(prefix, limit)
 }
 func (c *Context) RollbackTransaction() {
 	c.writes++
 	c.ev.valid = false
+	c.reads.reset()
 	c.Host.RollbackTransaction()
+}
+
+// StorageGet is the host's StorageGet through the read cache; the caller
+// owns the slice it gets.
+func (c *Context) StorageGet(key []byte) ([]byte, bool) {
+	if !c.cacheReads {
+		return c.Host.StorageGet(key)
+	}
+	v, ok := c.storageShared(key)
+	if !ok || v == nil {
+		return nil, ok
+	}
+	return append(make([]byte, 0, len(v)), v...), true
+}
+
+// StorageExists is the host's StorageExists, answered from the read cache
+// when the key is in it.
+func (c *Context) StorageExists(key []byte) bool {
+	if e := c.reads.get(key); e != nil {
+		return e.ok
+	}
+	return c.Host.StorageExists(key)
+}
+
+// storageShared is StorageGet returning the cache's own buffer: the caller
+// must not keep or change it past the next storage call.
+func (c *Context) storageShared(key []byte) ([]byte, bool) {
+	if !c.cacheReads {
+		return c.Host.StorageGet(key)
+	}
+	if e := c.reads.get(key); e != nil {
+		if !e.ok {
+			return nil, false
+		}
+		return e.val, true
+	}
+	v, ok := c.Host.StorageGet(key)
+	c.reads.put(key, v, ok)
+	return v, ok
 }
 
 // NewContext returns a context for one entry-point call.
@@ -155,7 +255,7 @@ func (c *Context) DepositWithTopics(pallet string, ev scale.Encodable, topics []
 	if !ok {
 		return // not part of this runtime: nothing to record
 	}
-	e := scale.AcquireEncoder()
+	e := c.AcquireEncoder()
 	e.PutU8(idx)
 	ev.EncodeTo(e)
 	event := e.Bytes()
@@ -166,7 +266,7 @@ func (c *Context) DepositWithTopics(pallet string, ev scale.Encodable, topics []
 	if rec, ok := c.rt.system.DepositEvent(c, event, topics); ok && keepEvents {
 		c.events = append(c.events, rec)
 	}
-	scale.ReleaseEncoder(e)
+	c.ReleaseEncoder(e)
 }
 
 // keepEvents says whether Context keeps the records it deposits (Events).
@@ -256,4 +356,92 @@ func (r *EventRecord) EncodeTo(e *scale.Encoder) {
 	for _, t := range r.Topics {
 		e.PutRaw(t[:])
 	}
+}
+
+// AcquireEncoder returns an empty Encoder from this Context's free list
+// (scale's sync.Pool costs a pin, atomics and several calls per use inside
+// WASM; a Context is used by one goroutine, so a plain slice will do).
+// Hand it back with ReleaseEncoder; nested acquisitions are fine.
+func (c *Context) AcquireEncoder() *scale.Encoder {
+	if n := len(c.encs); n > 0 {
+		e := c.encs[n-1]
+		c.encs = c.encs[:n-1]
+		return e
+	}
+	return scale.AcquireEncoder()
+}
+
+// ReleaseEncoder returns e (from AcquireEncoder) to the free list.
+func (c *Context) ReleaseEncoder(e *scale.Encoder) {
+	if cap(e.Bytes()) > 4096 {
+		return
+	}
+	e.Reset()
+	c.encs = append(c.encs, e)
+}
+
+// acquireDecoder is AcquireEncoder's counterpart for decoders.
+func (c *Context) acquireDecoder(b []byte) *scale.Decoder {
+	var d *scale.Decoder
+	if n := len(c.decs); n > 0 {
+		d = c.decs[n-1]
+		c.decs = c.decs[:n-1]
+	} else {
+		return scale.AcquireDecoder(b)
+	}
+	*d = *scale.NewDecoder(b)
+	return d
+}
+
+func (c *Context) releaseDecoder(d *scale.Decoder) {
+	*d = scale.Decoder{}
+	c.decs = append(c.decs, d)
+}
+
+// releaseScratch hands the free lists' encoders and decoders back to
+// scale's pools, for the next entry point's Context (a block being built
+// is one BlockBuilder_apply_extrinsic call, and Context, per extrinsic).
+func (c *Context) releaseScratch() {
+	for i, e := range c.encs {
+		scale.ReleaseEncoder(e)
+		c.encs[i] = nil
+	}
+	for i, d := range c.decs {
+		scale.ReleaseDecoder(d)
+		c.decs[i] = nil
+	}
+	c.encs, c.decs = c.encs[:0], c.decs[:0]
+}
+
+// acquireEncoder and the others below use st's free lists when st is a
+// *Context, scale's pools otherwise. (Hot callers that hold a *Context
+// call its methods directly: those are inlined, these are not.)
+func acquireEncoder(st Store) *scale.Encoder {
+	if c, ok := st.(*Context); ok {
+		return c.AcquireEncoder()
+	}
+	return scale.AcquireEncoder()
+}
+
+func releaseEncoder(st Store, e *scale.Encoder) {
+	if c, ok := st.(*Context); ok {
+		c.ReleaseEncoder(e)
+		return
+	}
+	scale.ReleaseEncoder(e)
+}
+
+func acquireDecoder(st Store, b []byte) *scale.Decoder {
+	if c, ok := st.(*Context); ok {
+		return c.acquireDecoder(b)
+	}
+	return scale.AcquireDecoder(b)
+}
+
+func releaseDecoder(st Store, d *scale.Decoder) {
+	if c, ok := st.(*Context); ok {
+		c.releaseDecoder(d)
+		return
+	}
+	scale.ReleaseDecoder(d)
 }

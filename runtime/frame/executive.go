@@ -61,9 +61,17 @@ func (r *Runtime) ApplyExtrinsic(ctx *Context, full []byte) types.ApplyExtrinsic
 	if err != nil {
 		ctx.rollback(saved)
 		ve := ValidityError(err)
+		if !ctx.cacheReads {
+			ctx.releaseScratch()
+		}
 		return types.ApplyExtrinsicResult{Invalid: &ve}
 	}
 	ctx.CommitTransaction()
+	if !ctx.cacheReads {
+		// Likely an entry point of its own (a block being built): leave
+		// the encoders to the next one.
+		ctx.releaseScratch()
+	}
 	return types.ApplyExtrinsicResult{DispatchErr: derr}
 }
 
@@ -76,6 +84,29 @@ func (r *Runtime) IsInherent(full []byte) bool {
 	}
 	call, err := r.DecodeCallBytes(x.Rest)
 	return err == nil && r.isInherentCall(call)
+}
+
+// signedVersion reports whether the byte after full's compact length
+// prefix (the version byte of a well-formed extrinsic) has the signed bit:
+// then IsInherent(full) is false whatever the rest holds (a signed
+// extrinsic, or one that does not decode), and ApplyExtrinsic decodes it
+// once instead of twice.
+func signedVersion(full []byte) bool {
+	if len(full) == 0 {
+		return false
+	}
+	var off int
+	switch full[0] & 3 {
+	case 0:
+		off = 1
+	case 1:
+		off = 2
+	case 2:
+		off = 4
+	default:
+		return false
+	}
+	return off < len(full) && full[off]&0x80 != 0
 }
 
 func (r *Runtime) isInherentCall(c *RuntimeCall) bool {
@@ -270,6 +301,14 @@ func (r *Runtime) executeBlock(ctx *Context, b *types.Block) (err error) {
 	// it went on to fail something else.
 	ctx.StartBatchVerify()
 	ctx.batchVerify = true
+	// One Context runs the whole block: cache what it reads (see
+	// Context.reads).
+	cacheWas := ctx.cacheReads
+	ctx.cacheReads = true
+	defer func() {
+		ctx.cacheReads = cacheWas
+		ctx.reads.reset()
+	}()
 	open := true
 	finish := func() bool {
 		open, ctx.batchVerify = false, false
@@ -287,7 +326,7 @@ func (r *Runtime) executeBlock(ctx *Context, b *types.Block) (err error) {
 	}
 	signedSeen := false
 	for i, xt := range b.Extrinsics {
-		if r.IsInherent(xt) {
+		if !signedVersion(xt) && r.IsInherent(xt) {
 			if signedSeen {
 				return fmt.Errorf("%w: extrinsic %d", ErrInherentAfterSigned, i)
 			}

@@ -29,6 +29,7 @@ type Runtime struct {
 
 type entry struct {
 	index  uint8
+	name   string // pallet.Name(), kept for PalletIndex
 	pallet Pallet
 	calls  []CallDef
 }
@@ -68,7 +69,7 @@ func (r *Runtime) Register(index uint8, p Pallet) {
 		}
 		seen[c.Index] = true
 	}
-	e := &entry{index: index, pallet: p, calls: calls}
+	e := &entry{index: index, name: p.Name(), pallet: p, calls: calls}
 	r.byIndex[index] = e
 	// keep order sorted by index: hooks run in index order like
 	// construct_runtime's AllPalletsWithSystem.
@@ -127,7 +128,7 @@ type IndexedPallet struct {
 // PalletIndex returns the index of the pallet with the given name.
 func (r *Runtime) PalletIndex(name string) (uint8, bool) {
 	for _, e := range r.order {
-		if e.pallet.Name() == name {
+		if e.name == name {
 			return e.index, true
 		}
 	}

@@ -146,13 +146,17 @@ type item[V any] struct {
 	val          Codec[V]
 	def          V
 	query        QueryKind
+	flat         bool // V holds no pointers (see pointerFree)
 }
 
-func (it *item[V]) decode(raw []byte) (V, bool) {
-	d := scale.AcquireDecoder(raw)
+func (it *item[V]) decode(raw []byte) (V, bool) { return it.decodeIn(nil, raw) }
+
+// decodeIn is decode with st's decoder free list (st may be nil).
+func (it *item[V]) decodeIn(st Store, raw []byte) (V, bool) {
+	d := acquireDecoder(st, raw)
 	v := it.val.Decode(d)
 	err := d.Finish()
-	scale.ReleaseDecoder(d)
+	releaseDecoder(st, d)
 	if err != nil {
 		// Corrupt or old-format value: FRAME treats it as absent.
 		return it.def, false
@@ -161,18 +165,26 @@ func (it *item[V]) decode(raw []byte) (V, bool) {
 }
 
 func (it *item[V]) get(s Store, key []byte) (V, bool) {
+	if c, isCtx := s.(*Context); isCtx && it.flat {
+		// A pointer-free value cannot keep the bytes it was decoded from.
+		raw, ok := c.storageShared(key)
+		if !ok {
+			return it.def, false
+		}
+		return it.decodeIn(s, raw)
+	}
 	raw, ok := s.StorageGet(key)
 	if !ok {
 		return it.def, false
 	}
-	return it.decode(raw)
+	return it.decodeIn(s, raw)
 }
 
 func (it *item[V]) set(s Store, key []byte, v V) {
-	e := scale.AcquireEncoder()
+	e := acquireEncoder(s)
 	it.val.Encode(e, v)
 	s.StorageSet(key, e.Bytes())
-	scale.ReleaseEncoder(e)
+	releaseEncoder(s, e)
 }
 
 func (it *item[V]) mutate(s Store, key []byte, f func(v *V) error) error {
@@ -230,7 +242,8 @@ func WithDefault[V any](v V) Option[V] { return func(it *item[V]) { it.def = v }
 func Optional[V any]() Option[V] { return func(it *item[V]) { it.query = OptionQuery } }
 
 func newItem[V any](pallet, name string, val Codec[V], opts []Option[V]) item[V] {
-	it := item[V]{pallet: pallet, name: name, prefix: Prefix(pallet, name), val: val, query: ValueQuery}
+	it := item[V]{pallet: pallet, name: name, prefix: Prefix(pallet, name), val: val, query: ValueQuery,
+		flat: pointerFree(any(*new(V)))}
 	for _, o := range opts {
 		o(&it)
 	}
@@ -303,10 +316,30 @@ func (m *StorageMap[K, V]) Hasher() Hasher { return m.hasher }
 
 // Key returns the full storage key of k.
 func (m *StorageMap[K, V]) Key(st Store, k K) []byte {
-	e := scale.AcquireEncoder()
+	c, isCtx := st.(*Context)
+	if !isCtx {
+		e := acquireEncoder(st)
+		m.key.Encode(e, k)
+		out := m.hasher.appendHash(make([]byte, 0, len(m.prefix)+32+e.Len()), st, m.prefix, e.Bytes())
+		releaseEncoder(st, e)
+		return out
+	}
+	e := c.AcquireEncoder()
 	m.key.Encode(e, k)
-	out := m.hasher.appendHash(make([]byte, 0, len(m.prefix)+32+e.Len()), st, m.prefix, e.Bytes())
-	scale.ReleaseEncoder(e)
+	raw := e.Bytes()
+	memo := m.hasher == Blake2_128Concat && len(raw) == 32 && len(m.prefix) > 0
+	if memo {
+		if out := c.mapKeys.get(&m.prefix[0], raw); out != nil {
+			c.ReleaseEncoder(e)
+			return out
+		}
+	}
+	out := m.hasher.appendHash(make([]byte, 0, len(m.prefix)+32+len(raw)), st, m.prefix, raw)
+	if memo {
+		out = out[:len(out):len(out)] // shared: an append must copy
+		c.mapKeys.put(&m.prefix[0], raw, out)
+	}
+	c.ReleaseEncoder(e)
 	return out
 }
 
@@ -398,3 +431,20 @@ func hasPrefix(b, p []byte) bool {
 	}
 	return true
 }
+
+// pointerFree reports whether v's type is one of the common types known to
+// hold no pointers (so a value decoded from a buffer cannot alias it).
+// Other pointer-free item types opt in with PointerFree.
+func pointerFree(v any) bool {
+	switch v.(type) {
+	case bool, uint8, uint16, uint32, uint64, scale.U128, types.Hash, types.AccountID, types.Weight,
+		AccountInfo, AccountData, ConsumedWeight, Phase:
+		return true
+	}
+	return false
+}
+
+// PointerFree declares that the item's value type holds no pointers (no
+// slices, strings, maps or pointers at any depth), so reads through a
+// Context may decode it from the Context's cached bytes without a copy.
+func PointerFree[V any]() Option[V] { return func(it *item[V]) { it.flat = true } }

@@ -345,9 +345,10 @@ func TestAuraEquivocationReport(t *testing.T) {
 		h.Digest = append(h.Digest, types.DigestItem{Kind: types.DigestSeal, Engine: types.EngineAura, Data: ed25519.Sign(author.Priv, pre[:])})
 		return h
 	}
-	first := sealed(types.Header{ParentHash: c.env.Last.Hash(), Number: 2, Digest: []types.DigestItem{preRuntime(9)}})
-	second := sealed(types.Header{ParentHash: c.env.Last.Hash(), Number: 2, StateRoot: types.Hash{7}, Digest: []types.DigestItem{preRuntime(9)}})
-	proof := aura.EquivocationProof{Offender: [32]byte(author.Account), Slot: 9, First: first, Second: second}
+	first := sealed(types.Header{ParentHash: c.env.Last.Hash(), Number: 2, Digest: []types.DigestItem{preRuntime(8)}})
+	second := sealed(types.Header{ParentHash: c.env.Last.Hash(), Number: 2, StateRoot: types.Hash{7}, Digest: []types.DigestItem{preRuntime(8)}})
+	// Slot 8 of 2 authorities is index 0's: Bob, whose account sorts first.
+	proof := aura.EquivocationProof{Offender: [32]byte(author.Account), Slot: 8, First: first, Second: second}
 	h := c.env.Host
 	out := entry(t, h, "AuraEquivocationApi_report_extrinsic", scale.Encode(&proof))
 	d := scale.NewDecoder(out)
@@ -363,12 +364,12 @@ func TestAuraEquivocationReport(t *testing.T) {
 		t.Fatalf("report %+v", res)
 	}
 	c.env.FinishBlock()
-	if !c.rt.Offences.IsKnownOffence(c.env.Ctx, aura.OffenceKind, scale.Encode(u64(9)), DevAccounts[1]) {
+	if !c.rt.Offences.IsKnownOffence(c.env.Ctx, aura.OffenceKind, scale.Encode(u64(8)), DevAccounts[1]) {
 		t.Fatal("offence not recorded against Bob")
 	}
 	// Another slot in the proof, one header twice, a seal by someone else: None.
 	wrongSlot, same, other := proof, proof, proof
-	wrongSlot.Slot = 8
+	wrongSlot.Slot = 6
 	same.Second = same.First
 	other.Offender = DevAccounts[0]
 	for _, p := range []aura.EquivocationProof{wrongSlot, same, other} {

@@ -32,10 +32,13 @@ const (
 	DefaultSessionsEra = 6
 )
 
-// Staking periods of ValidatorsGenesisConfig's chains, in eras.
+// Staking periods of ValidatorsGenesisConfig's chains, in eras, and their
+// minimum bonds in MSCA.
 const (
 	LocalBondingDuration    = 4
 	LocalSlashDeferDuration = 1
+	MinValidatorBondMSCA    = 10_000
+	MinNominatorBondMSCA    = 100
 )
 
 // ErrValidators reports an unusable validator list.
@@ -136,10 +139,14 @@ func ValidatorsGenesisConfig(vals []GenesisValidator, endowed []types.AccountID,
 			// root can still cancel them) rather than 27 eras later.
 			"bondingDuration":    LocalBondingDuration,
 			"slashDeferDuration": LocalSlashDeferDuration,
-			"stakers":            stakers,
-			"rewardsPool":        json.Number(msca(RewardsPoolMSCA).String()),
-			"rewardsPoolSource":  ReserveAccount().SS58(42),
-			"eraPayout":          json.Number(msca(EraPayoutMSCA).String()),
+			// Minimum bonds keep the era election's input small: every
+			// nominator costs the session block work (sequential Phragmén).
+			"minValidatorBond":  json.Number(msca(MinValidatorBondMSCA).String()),
+			"minNominatorBond":  json.Number(msca(MinNominatorBondMSCA).String()),
+			"stakers":           stakers,
+			"rewardsPool":       json.Number(msca(RewardsPoolMSCA).String()),
+			"rewardsPoolSource": ReserveAccount().SS58(42),
+			"eraPayout":         json.Number(msca(EraPayoutMSCA).String()),
 		},
 	}
 	return json.Marshal(cfg) // map keys are sorted: deterministic

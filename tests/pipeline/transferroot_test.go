@@ -95,7 +95,7 @@ next:
 		pairs++
 	}
 	root := h.Sum(nil)
-	const want = "f5f9714495847ba506bf1a9eba4dac68695f078e68971aaedf28815d42975770"
+	const want = "73a415f6e1c07605293b9cc224ccc8329ba91d13e1bc10ae4ce5e5f944b9b4d4"
 	got := hex.EncodeToString(root[:])
 	t.Logf("%d pairs", pairs)
 	if got != want {
