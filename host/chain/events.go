@@ -19,6 +19,10 @@ type Event struct {
 	Retracted, Enacted []BlockRef
 	// Extrinsics of an imported block (with their length prefixes).
 	Extrinsics [][]byte
+	// RetractedExtrinsics are the extrinsics of the Retracted blocks, read
+	// before those blocks may be pruned: the transaction pool takes them
+	// back, or a reorg would lose users' transactions.
+	RetractedExtrinsics [][]byte
 }
 
 // EventKind says what happened to a block.
@@ -77,3 +81,18 @@ func (b *broker) publish(ev Event) {
 // subscription. A subscriber that falls more than 1024 events behind has its
 // channel closed.
 func (c *Chain) Subscribe() (<-chan Event, func()) { return c.events.subscribe() }
+
+// extrinsicsOf returns the extrinsics of blocks (bodies that cannot be read
+// are skipped: their transactions are only lost to the pool).
+func (c *Chain) extrinsicsOf(blocks []BlockRef) [][]byte {
+	var out [][]byte
+	for _, b := range blocks {
+		body, err := c.Body(b.Hash)
+		if err != nil {
+			c.log.Debug("retracted block without a body", "number", b.Number, "hash", b.Hash, "err", err)
+			continue
+		}
+		out = append(out, body...)
+	}
+	return out
+}

@@ -65,7 +65,8 @@ func (c *Chain) Finalize(h types.Hash, justification []byte) error {
 		c.mu.Unlock()
 		c.log.Warn("finality reverted the best chain", "from", best.Hash, "to", h, "retracted", len(retracted))
 		hdr, _ := c.Header(h)
-		c.events.publish(Event{Kind: EventImported, Block: target.ref, Header: hdr, NewBest: true, Retracted: retracted, Enacted: enacted})
+		c.events.publish(Event{Kind: EventImported, Block: target.ref, Header: hdr, NewBest: true, Retracted: retracted, Enacted: enacted,
+			RetractedExtrinsics: c.extrinsicsOf(retracted)})
 	}
 
 	// Finalize oldest first, one atomic step per block.

@@ -149,7 +149,7 @@ func (c *Chain) commit(blk *types.Block, ov *state.Overlay, ver uint8) (BlockRef
 		c.log.Info("reorg", "from", best.Hash, "to", h, "retracted", len(retracted))
 	}
 	c.events.publish(Event{Kind: EventImported, Block: ref, Header: hdr, NewBest: newBest,
-		Retracted: retracted, Enacted: enacted, Extrinsics: blk.Extrinsics})
+		Retracted: retracted, Enacted: enacted, Extrinsics: blk.Extrinsics, RetractedExtrinsics: c.extrinsicsOf(retracted)})
 	return ref, newBest, nil
 }
 

@@ -34,10 +34,12 @@ type Message struct {
 // maxGossipMessage bounds one gossip message (transactions, votes).
 const maxGossipMessage = 2 << 20
 
-// validatorConcurrency bounds how many messages of one topic are validated
-// at once: validation may run the runtime (transactions), and a flood must
-// queue (and be throttled by pubsub) rather than occupy every core.
-const validatorConcurrency = 8
+// Validation runs inline, on pubsub's few validation workers, behind a deep
+// queue (network.go): messages are validated in about the order they came,
+// and a burst waits in the queue. The default (concurrent validators,
+// 32-message queue) drops messages under load, which for transactions
+// means a sender's lost nonce and every later transaction of that sender
+// stuck as "future" at the peers.
 
 // topicQueue is the Messages() buffer of a topic.
 const topicQueue = 4096
@@ -76,7 +78,7 @@ func (n *Network) Join(topic string, validate func(from string, data []byte) Ver
 			v = validate(from.String(), m.Data)
 		}
 		return n.gossipVerdict(from.String(), topic, v)
-	}, pubsub.WithValidatorConcurrency(validatorConcurrency), pubsub.WithValidatorTimeout(5*time.Second))
+	}, pubsub.WithValidatorInline(true))
 	if err != nil {
 		return nil, fmt.Errorf("network: topic %q: %w", topic, err)
 	}

@@ -41,6 +41,10 @@ type Config struct {
 	Logger      *slog.Logger
 }
 
+// validateQueue is how many received gossip messages wait for validation
+// before pubsub drops new ones (see gossip.go).
+const validateQueue = 16384
+
 // DefaultListenAddrs are used when Config.ListenAddrs is empty.
 var DefaultListenAddrs = []string{"/ip4/127.0.0.1/tcp/0", "/ip4/127.0.0.1/udp/0/quic-v1"}
 
@@ -188,6 +192,7 @@ func (n *Network) startServices(ctx context.Context) error {
 		// once rather than through the mesh: lower latency for what the node
 		// originates; relaying still follows the mesh.
 		pubsub.WithFloodPublish(true),
+		pubsub.WithValidateQueueSize(validateQueue),
 		pubsub.WithMessageSignaturePolicy(pubsub.StrictSign),
 	)
 	if err != nil {

@@ -245,7 +245,7 @@ func (r *rpcPool) Submit(ctx context.Context, ext []byte) (types.Hash, error) {
 	}
 	h, err := r.p.Submit(ctx, types.SourceExternal, ext)
 	if err == nil {
-		go r.gossip(ext)
+		r.gossip(ext)
 	}
 	return h, poolErr(err)
 }
@@ -258,7 +258,7 @@ func (r *rpcPool) SubmitAndWatch(ctx context.Context, ext []byte, fn func(rpc.Tx
 	if err != nil {
 		return types.Hash{}, nil, poolErr(err)
 	}
-	go r.gossip(ext)
+	r.gossip(ext)
 	go func() {
 		for st := range w.Updates() {
 			fn(rpc.TxStatus{Kind: txStatusKind(st.Kind), Hash: st.Hash})

@@ -37,9 +37,10 @@ type NetworkConfig struct {
 
 // netParts is the running network side of a node.
 type netParts struct {
-	net    *network.Network
-	syncer *hsync.Syncer
-	txs    *network.Topic
+	net     *network.Network
+	syncer  *hsync.Syncer
+	txs     *network.Topic
+	gossipQ chan []byte // transactions to publish, in acceptance order
 }
 
 // startNetwork builds the network, the sync server and the syncer.
@@ -61,7 +62,7 @@ func (n *Node) startNetwork(ctx context.Context, nc *NetworkConfig) error {
 	if err != nil {
 		return err
 	}
-	p := &netParts{net: nw}
+	p := &netParts{net: nw, gossipQ: make(chan []byte, 16384)}
 	scfg := hsync.Config{
 		Chain: n.chain, Network: syncNet{nw}, Mode: mode,
 		VerifyJustification: nc.VerifyJustification, WarpVerifier: nc.WarpVerifier,
@@ -91,6 +92,7 @@ func (n *Node) startNetwork(ctx context.Context, nc *NetworkConfig) error {
 	n.AddService("network-feed", n.feedSync)
 	n.AddService("announce", n.announceBlocks)
 	n.AddService("tx-gossip", n.receiveTxs)
+	n.AddService("tx-publish", n.publishTxs)
 	if nc.VerifyJustification != nil {
 		n.AddService("set-change-justifications", func(ctx context.Context) error {
 			return n.fetchSetChangeJustifications(ctx, nc.VerifyJustification)
@@ -248,15 +250,35 @@ func (n *Node) announceBlocks(ctx context.Context) error {
 	}
 }
 
-// broadcastTx gossips a transaction this node accepted from a client.
+// broadcastTx queues a transaction this node accepted from a client for
+// gossip. One goroutine publishes them in the order they were accepted:
+// a sender's transactions arrive at peers nonce after nonce, instead of
+// scrambled into "future" ones that can fill a peer's future queue while
+// the ones they wait for are dropped.
 func (n *Node) broadcastTx(ext []byte) {
 	if n.net == nil {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	if err := n.net.txs.Publish(ctx, ext); err != nil {
-		n.log.Debug("transaction gossip", "err", err)
+	select {
+	case n.net.gossipQ <- ext:
+	default:
+		n.log.Debug("transaction gossip queue full: not gossiping a transaction")
+	}
+}
+
+// publishTxs drains the gossip queue in order.
+func (n *Node) publishTxs(ctx context.Context) error {
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case ext := <-n.net.gossipQ:
+			pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+			if err := n.net.txs.Publish(pctx, ext); err != nil {
+				n.log.Debug("transaction gossip", "err", err)
+			}
+			cancel()
+		}
 	}
 }
 

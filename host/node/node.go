@@ -19,6 +19,7 @@ import (
 	"github.com/metamars/mars/host/rpc"
 	"github.com/metamars/mars/host/state"
 	"github.com/metamars/mars/host/txpool"
+	"github.com/metamars/mars/runtime/types"
 )
 
 // Version is the node software version reported by system_version.
@@ -274,6 +275,14 @@ func (n *Node) maintainPool(ctx context.Context, events <-chan chain.Event) {
 					continue
 				}
 				n.pool.Prune(ev.Block.Hash, ev.Block.Number, ev.Extrinsics)
+				// A reorg must not lose transactions: those of the blocks
+				// that left the best chain go back to the pool, validated at
+				// the new best block (SourceInBlock lifts their inclusion
+				// ban); inherents and transactions the new chain already
+				// holds are refused, which is fine.
+				for _, x := range ev.RetractedExtrinsics {
+					_, _ = n.pool.Submit(ctx, types.SourceInBlock, x)
+				}
 				hashes := make([]typesHash, len(ev.Extrinsics))
 				for i, x := range ev.Extrinsics {
 					hashes[i] = extrinsicHash(x)

@@ -251,6 +251,10 @@ func WriteNetTable(w io.Writer, r *NetResult) {
 	if r.Load != nil {
 		fmt.Fprintf(w, "  transfers finalized under load: %.1f tx/s (%d of %d submitted, %d blocks, max %d per block)\n",
 			r.Load.TPS, r.Load.Included, r.Load.Senders*r.Load.PerSender, r.Load.Blocks, r.Load.MaxPerBlock)
+		fmt.Fprintf(w, "  load: %d failed; submit → in block median %s, p99 %s\n", r.Load.Failed, ms1(r.Load.Latency.Median), ms1(r.Load.Latency.P99))
+		for _, n := range r.Load.Notes {
+			fmt.Fprintf(w, "  load note: %s\n", n)
+		}
 	}
 	for _, n := range r.Notes {
 		fmt.Fprintf(w, "  note: %s\n", n)

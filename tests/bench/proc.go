@@ -222,6 +222,10 @@ func mkTemp(prefix string) (string, error) { return os.MkdirTemp("", prefix) }
 
 // removeAll removes a temp folder, noting a failure in the log.
 func removeAll(cfg *Config, dir string) {
+	if os.Getenv("MARS_BENCH_KEEP") == "1" {
+		cfg.logf("bench: keeping %s (MARS_BENCH_KEEP=1)", dir)
+		return
+	}
 	if err := os.RemoveAll(dir); err != nil {
 		cfg.logf("bench: removing %s: %v", dir, err)
 	}

@@ -67,6 +67,10 @@ func TestForkChoiceReorgAndFinality(t *testing.T) {
 		len(last.Enacted) != 2 || last.Enacted[0].Hash != b1.Header.Hash() || last.Enacted[1].Hash != b2.Header.Hash() {
 		t.Fatalf("reorg event: retracted %v enacted %v", last.Retracted, last.Enacted)
 	}
+	// The retracted block's extrinsics travel with the event (for the pool).
+	if len(last.RetractedExtrinsics) != len(a1.Extrinsics) || string(last.RetractedExtrinsics[0]) != string(a1.Extrinsics[0]) {
+		t.Fatalf("retracted extrinsics %d, want a1's %d", len(last.RetractedExtrinsics), len(a1.Extrinsics))
+	}
 	if h, _ := follower.chain.HashByNumber(1); h != b1.Header.Hash() {
 		t.Fatal("canonical #1 is not b1 after the reorg")
 	}
