@@ -88,17 +88,15 @@ func (c *consensus) attach(ctx context.Context, n *node.Node) error {
 	if err != nil {
 		return err
 	}
-	var signer grandpa.Signer
+	var keys func(id [32]byte) grandpa.Signer
 	if c.validator {
-		if signer, err = c.grandpaSigner(); err != nil {
-			return err
-		}
-		if signer == nil {
-			c.log.Warn("no GRANDPA (gran, ed25519) key of the current authority set in the keystore: following finality without voting")
+		keys = c.grandpaKey
+		if held, _ := c.ks.Keys(keystore.KeyTypeGrandpa); len(held) == 0 {
+			c.log.Warn("no GRANDPA (gran, ed25519) key in the keystore: following finality without voting until one is added")
 		}
 	}
 	voter, err := grandpa.NewVoter(grandpa.VoterConfig{
-		Config:      grandpa.Config{Signer: signer, Equivocate: c.equivocate},
+		Config:      grandpa.Config{Keys: keys, Equivocate: c.equivocate},
 		Chain:       ch,
 		Gossip:      gossip,
 		Authorities: c.grandpaSet,
@@ -141,35 +139,19 @@ func (c *consensus) runVoter(ctx context.Context, v *grandpa.Voter) error {
 	}
 }
 
-// grandpaSigner picks the keystore's GRANDPA key that is in the authority
-// set at the best block (after author_rotateKeys the keystore holds old and
-// new keys; only the one the set knows can vote), or, if none is, the
-// newest-looking one: the first in key order.
-func (c *consensus) grandpaSigner() (grandpa.Signer, error) {
-	keys, err := c.ks.Keys(keystore.KeyTypeGrandpa)
-	if err != nil || len(keys) == 0 {
-		return nil, nil
+// grandpaKey returns the keystore's GRANDPA key id, if held: the voter asks
+// for each member of every new authority set, so after author_rotateKeys
+// and session.set_keys it votes with whichever key the set has.
+func (c *consensus) grandpaKey(id [32]byte) grandpa.Signer {
+	if !c.ks.Has(keystore.KeyTypeGrandpa, id) {
+		return nil
 	}
-	pick := keys[0]
-	if auths, _, err := c.grandpaSet(c.n.Chain().Best().Hash); err == nil {
-	search:
-		for _, a := range auths {
-			for _, k := range keys {
-				if a.ID == k {
-					pick = k
-					break search
-				}
-			}
-		}
+	pair, err := c.ks.Pair(keystore.KeyTypeGrandpa, id)
+	if err != nil || pair.Scheme() != keystore.Ed25519 {
+		c.log.Warn("unusable GRANDPA key in the keystore", "key", fmt.Sprintf("0x%x", id[:]), "err", err)
+		return nil
 	}
-	pair, err := c.ks.Pair(keystore.KeyTypeGrandpa, pick)
-	if err != nil {
-		return nil, err
-	}
-	if pair.Scheme() != keystore.Ed25519 {
-		return nil, fmt.Errorf("the GRANDPA key 0x%x in the keystore is not ed25519", pick[:])
-	}
-	return pair, nil
+	return pair
 }
 
 // grandpaSet reads the GRANDPA authority set and its id at a block.

@@ -376,3 +376,24 @@ func TestPersistedPrevEstimate(t *testing.T) {
 		t.Fatalf("restored: jump %+v round %d, %v", st.jumpEstimate, st.Round(), err)
 	}
 }
+
+// TestKeysPickTheSetsKey: with Config.Keys the voter votes with whichever
+// held key the set contains (after a key rotation), and observes when the
+// node holds none of the set's keys.
+func TestKeysPickTheSetsKey(t *testing.T) {
+	keys := []testKey{newTestKey(0), newTestKey(1), newTestKey(2), newTestKey(3)}
+	held := map[[32]byte]Signer{keys[2].Public(): keys[2], newTestKey(8).Public(): newTestKey(8)}
+	cfg := Config{Keys: func(id [32]byte) Signer { return held[id] }}
+	fin := Vote{Hash: types.Hash{1}, Number: 0}
+	st, err := NewState(cfg, 1, testAuthorities(keys), fin, nil, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.self != 2 || st.signer == nil || st.signer.Public() != keys[2].Public() {
+		t.Fatalf("self %d signer %v", st.self, st.signer)
+	}
+	st, err = NewState(Config{Keys: func([32]byte) Signer { return nil }}, 1, testAuthorities(keys), fin, nil, t0)
+	if err != nil || st.self != -1 || st.signer != nil {
+		t.Fatalf("no key held: self %d, %v", st.self, err)
+	}
+}

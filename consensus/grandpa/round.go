@@ -198,11 +198,11 @@ func (s *State) progress(now time.Time) {
 }
 
 func (s *State) castVote(r *round, kind uint8, target Vote) {
-	m := sign(s.cfg.Signer, UnsignedMessage{kind, target}, r.number, s.setID)
+	m := sign(s.signer, UnsignedMessage{kind, target}, r.number, s.setID)
 	own := []SignedMessage{m}
 	if s.cfg.Equivocate {
 		if alt, ok := s.alternative(target); ok {
-			own = append(own, sign(s.cfg.Signer, UnsignedMessage{kind, alt}, r.number, s.setID))
+			own = append(own, sign(s.signer, UnsignedMessage{kind, alt}, r.number, s.setID))
 		}
 	}
 	stage := r.prevotes
@@ -234,7 +234,7 @@ func (s *State) alternative(v Vote) (Vote, bool) {
 
 func (s *State) restoreOwn(kind uint8, v Vote) {
 	r := s.cur
-	m := sign(s.cfg.Signer, UnsignedMessage{kind, v}, r.number, s.setID)
+	m := sign(s.signer, UnsignedMessage{kind, v}, r.number, s.setID)
 	if kind == KindPrevote {
 		r.prevoted, r.ownPrevote = true, []SignedMessage{m}
 		add(r.prevotes, s.self, sv{v, m.Signature})

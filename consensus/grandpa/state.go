@@ -19,6 +19,12 @@ type Config struct {
 	// Signer is the voter's ed25519 key; nil makes an observer that only
 	// follows commits. A signer outside the set observes too.
 	Signer Signer
+	// Keys, when set, is asked at every authority set for the key of each
+	// member in turn (nil if this node does not hold it); the first one
+	// held votes. It replaces Signer, so that a validator whose keys were
+	// rotated (author_rotateKeys, session.set_keys) votes with whichever of
+	// its keys the set has, without a restart.
+	Keys func(id [32]byte) Signer
 	// Equivocate (tests only) makes the voter sign a second, different
 	// vote in every stage.
 	Equivocate bool
@@ -110,7 +116,8 @@ type State struct {
 	cfg       Config
 	setID     uint64
 	vs        *voterSet
-	self      int // index of the signer in the set, -1 if observing
+	self      int    // index of the signer in the set, -1 if observing
+	signer    Signer // the key that votes in this set (nil if observing)
 	finalized Vote
 	tree      map[types.Hash]*tnode
 	seq       uint64
@@ -168,10 +175,18 @@ func NewState(cfg Config, setID uint64, auths []Authority, finalized Vote, persi
 
 func (s *State) enterSet(setID uint64, vs *voterSet, finalized Vote, now time.Time) {
 	s.setID, s.vs = setID, vs
-	s.self = -1
-	if s.cfg.Signer != nil {
+	s.self, s.signer = -1, nil
+	switch {
+	case s.cfg.Keys != nil:
+		for i, a := range vs.auths {
+			if k := s.cfg.Keys(a.ID); k != nil && k.Public() == a.ID {
+				s.self, s.signer = i, k
+				break
+			}
+		}
+	case s.cfg.Signer != nil:
 		if i, ok := vs.index[s.cfg.Signer.Public()]; ok {
-			s.self = i
+			s.self, s.signer = i, s.cfg.Signer
 		}
 	}
 	s.finalized = finalized
