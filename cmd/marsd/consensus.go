@@ -161,29 +161,20 @@ func (c *consensus) grandpaSet(at types.Hash) ([]grandpa.Authority, uint64, erro
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	out, err := c.n.Chain().Call(ctx, at, "GrandpaApi_grandpa_authorities", nil)
+	set, err := c.n.GrandpaSet(ctx, at)
 	if err != nil {
 		return nil, 0, err
 	}
-	d := scale.NewDecoder(out)
-	cnt := d.Len(40)
-	auths := make([]grandpa.Authority, 0, cnt)
-	for i := 0; i < cnt && d.Err() == nil; i++ {
-		auths = append(auths, grandpa.Authority{ID: d.Fixed32(), Weight: d.U64()})
+	return toGrandpa(set.Authorities), set.ID, nil
+}
+
+// toGrandpa converts the node's authority list to the voter's.
+func toGrandpa(as []hsync.Authority) []grandpa.Authority {
+	out := make([]grandpa.Authority, len(as))
+	for i, a := range as {
+		out[i] = grandpa.Authority{ID: a.ID, Weight: a.Weight}
 	}
-	if err := d.Finish(); err != nil {
-		return nil, 0, fmt.Errorf("GrandpaApi_grandpa_authorities: %w", err)
-	}
-	out, err = c.n.Chain().Call(ctx, at, "GrandpaApi_current_set_id", nil)
-	if err != nil {
-		return nil, 0, err
-	}
-	d = scale.NewDecoder(out)
-	id := d.U64()
-	if err := d.Finish(); err != nil {
-		return nil, 0, fmt.Errorf("GrandpaApi_current_set_id: %w", err)
-	}
-	return auths, id, nil
+	return out
 }
 
 // verifyJustification checks a justification that came with a synced
@@ -208,12 +199,8 @@ func (c *consensus) verifyJustification(hash types.Hash, number uint32, j []byte
 // verifyWarpFragment checks one warp-proof fragment under set and returns
 // the set after it.
 func (c *consensus) verifyWarpFragment(set hsync.AuthoritySet, frag wire.WarpFragment) (hsync.AuthoritySet, error) {
-	auths := make([]grandpa.Authority, len(set.Authorities))
-	for i, a := range set.Authorities {
-		auths[i] = grandpa.Authority{ID: a.ID, Weight: a.Weight}
-	}
 	h := frag.Header.Hash()
-	if _, err := grandpa.VerifyJustification(frag.Justification, h, frag.Header.Number, set.ID, auths); err != nil {
+	if _, err := grandpa.VerifyJustification(frag.Justification, h, frag.Header.Number, set.ID, toGrandpa(set.Authorities)); err != nil {
 		return set, err
 	}
 	next, _, ok := grandpa.DecodeScheduledChange(&frag.Header)
@@ -332,15 +319,7 @@ func (c *consensus) proveFinality(num uint32) (any, error) {
 type auraPool struct{ n *node.Node }
 
 func (a auraPool) Ready() []aura.Tx {
-	it := a.n.Pool().Ready()
-	var out []aura.Tx
-	for {
-		tx, ok := it.Next()
-		if !ok {
-			return out
-		}
-		out = append(out, aura.Tx{Hash: tx.Hash, Ext: tx.Ext})
-	}
+	return readyTxs(a.n.Pool(), func(h types.Hash, ext []byte) aura.Tx { return aura.Tx{Hash: h, Ext: ext} })
 }
 
 func (a auraPool) Refused(hashes []types.Hash, _ []error) { a.n.Pool().RemoveInvalid(hashes...) }

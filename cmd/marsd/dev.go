@@ -134,14 +134,20 @@ func loadOrBuildSpec(ctx context.Context, path, base string) (*node.Spec, error)
 type authorPool struct{ p *txpool.Pool }
 
 func (a *authorPool) Ready() []manual.Tx {
-	it := a.p.Ready()
-	var out []manual.Tx
+	return readyTxs(a.p, func(h types.Hash, ext []byte) manual.Tx { return manual.Tx{Hash: h, Ext: ext} })
+}
+
+// readyTxs lists the pool's ready transactions in inclusion order, in the
+// author's own transaction type.
+func readyTxs[T any](p *txpool.Pool, mk func(h types.Hash, ext []byte) T) []T {
+	it := p.Ready()
+	var out []T
 	for {
 		tx, ok := it.Next()
 		if !ok {
 			return out
 		}
-		out = append(out, manual.Tx{Hash: tx.Hash, Ext: tx.Ext})
+		out = append(out, mk(tx.Hash, tx.Ext))
 	}
 }
 

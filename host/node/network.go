@@ -178,13 +178,22 @@ func (n *Node) requestJustification(ctx context.Context, hdr *types.Header, veri
 	}
 }
 
-// genesisAuthoritySet reads the GRANDPA set at genesis (GrandpaApi), where
-// warp proofs start.
+// genesisAuthoritySet reads the GRANDPA set at genesis, where warp proofs
+// start.
 func (n *Node) genesisAuthoritySet(ctx context.Context) (hsync.AuthoritySet, error) {
-	g := n.chain.Genesis().Hash
-	out, err := n.chain.Call(ctx, g, "GrandpaApi_grandpa_authorities", nil)
+	set, err := n.GrandpaSet(ctx, n.chain.Genesis().Hash)
 	if err != nil {
-		return hsync.AuthoritySet{}, fmt.Errorf("node: genesis GRANDPA authorities: %w", err)
+		return set, fmt.Errorf("node: genesis GRANDPA authorities: %w", err)
+	}
+	return set, nil
+}
+
+// GrandpaSet reads the GRANDPA authority set and its id in the state of
+// block at (GrandpaApi_grandpa_authorities and _current_set_id).
+func (n *Node) GrandpaSet(ctx context.Context, at types.Hash) (hsync.AuthoritySet, error) {
+	out, err := n.chain.Call(ctx, at, "GrandpaApi_grandpa_authorities", nil)
+	if err != nil {
+		return hsync.AuthoritySet{}, err
 	}
 	d := scale.NewDecoder(out)
 	cnt := d.Len(40)
@@ -193,14 +202,17 @@ func (n *Node) genesisAuthoritySet(ctx context.Context) (hsync.AuthoritySet, err
 		set.Authorities = append(set.Authorities, hsync.Authority{ID: d.Fixed32(), Weight: d.U64()})
 	}
 	if err := d.Finish(); err != nil {
-		return set, fmt.Errorf("node: genesis GRANDPA authorities: %w", err)
+		return set, fmt.Errorf("GrandpaApi_grandpa_authorities: %w", err)
 	}
-	if out, err = n.chain.Call(ctx, g, "GrandpaApi_current_set_id", nil); err != nil {
+	if out, err = n.chain.Call(ctx, at, "GrandpaApi_current_set_id", nil); err != nil {
 		return set, err
 	}
 	d = scale.NewDecoder(out)
 	set.ID = d.U64()
-	return set, d.Finish()
+	if err := d.Finish(); err != nil {
+		return set, fmt.Errorf("GrandpaApi_current_set_id: %w", err)
+	}
+	return set, nil
 }
 
 // feedSync tells the syncer about peers (polled: the network keeps each

@@ -3,6 +3,7 @@ package grandpa
 import (
 	"fmt"
 
+	"github.com/metamars/mars/pallets/internal/slash"
 	"github.com/metamars/mars/runtime/frame"
 	"github.com/metamars/mars/runtime/scale"
 	"github.com/metamars/mars/runtime/types"
@@ -215,17 +216,7 @@ func timeSlot(p *EquivocationProof) []byte {
 
 // SlashFraction is Substrate's equivocation slash for offenders out of n
 // validators: min(3k/n, 1)², in parts per billion.
-func SlashFraction(offenders, n int) uint32 {
-	if n <= 0 {
-		return 0
-	}
-	const billion = 1_000_000_000
-	x := uint64(3*offenders) * billion / uint64(n)
-	if x > billion {
-		x = billion
-	}
-	return uint32(x * x / billion)
-}
+func SlashFraction(offenders, n int) uint32 { return slash.EquivocationFraction(offenders, n) }
 
 // CheckEquivocation verifies proof against the current state, as
 // validate_unsigned does (GrandpaEquivocationApi_report_extrinsic answers
