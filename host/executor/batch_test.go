@@ -2,7 +2,10 @@ package executor
 
 import (
 	"crypto/ed25519"
+	"crypto/rand"
 	"testing"
+
+	"github.com/oasisprotocol/curve25519-voi/primitives/sr25519"
 )
 
 // TestBatchVerify: inside a batch the batch functions answer true at once
@@ -73,5 +76,49 @@ func TestBatchVerify(t *testing.T) {
 	mustPanic("start twice", h.StartBatchVerify)
 	if !h.FinishBatchVerify() {
 		t.Fatal("empty batch reported invalid")
+	}
+}
+
+// TestBatchVerifySr25519: valid sr25519 signatures across several chunks
+// pass as a batch; one signature over another message (well-formed, so only
+// the batched equation can catch it) fails the batch wherever it sits.
+func TestBatchVerifySr25519(t *testing.T) {
+	h := NewNativeHost(newMemStorage(), 1)
+	const n = 3*batchChunk + 5
+	type signed struct {
+		sig [64]byte
+		pub [32]byte
+		msg []byte
+	}
+	sigs := make([]signed, n)
+	for i := range sigs {
+		sk, err := sr25519.GenerateMiniSecretKey(rand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kp := sk.ExpandEd25519().KeyPair()
+		msg := []byte{byte(i), 1, 2, 3}
+		s, err := kp.Sign(rand.Reader, sr25519Context.NewTranscriptBytes(msg))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sb, _ := s.MarshalBinary()
+		pb, _ := kp.PublicKey().MarshalBinary()
+		sigs[i] = signed{[64]byte(sb), [32]byte(pb), msg}
+	}
+	for _, bad := range []int{-1, 0, batchChunk - 1, 2*batchChunk + 3, n - 1} {
+		h.StartBatchVerify()
+		for i := range sigs {
+			msg := sigs[i].msg
+			if i == bad {
+				msg = []byte("something else")
+			}
+			if !h.Sr25519BatchVerify(&sigs[i].sig, msg, &sigs[i].pub) {
+				t.Fatal("batch_verify answered false inside a batch")
+			}
+		}
+		if got := h.FinishBatchVerify(); got != (bad < 0) {
+			t.Fatalf("bad signature at %d: finish = %v", bad, got)
+		}
 	}
 }

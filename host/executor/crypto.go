@@ -131,13 +131,11 @@ func cryptoFuncs() []hostFunc {
 		// 1 = queued (in a batch) or valid.
 		{abi.FnSr25519BatchVerify, func(ctx context.Context, mod api.Module, stack []uint64) {
 			m := memOf(mod)
-			job := sr25519Job(fixed64(m, uint32(stack[0])), viewPS(m, stack[1]), fixed32(m, uint32(stack[2])))
-			stack[0] = boolResult(stateOf(ctx).batchVerify(job))
+			stack[0] = boolResult(stateOf(ctx).batchVerify(schemeSr25519, fixed64(m, uint32(stack[0])), viewPS(m, stack[1]), fixed32(m, uint32(stack[2]))))
 		}},
 		{abi.FnEd25519BatchVerify, func(ctx context.Context, mod api.Module, stack []uint64) {
 			m := memOf(mod)
-			job := ed25519Job(fixed64(m, uint32(stack[0])), viewPS(m, stack[1]), fixed32(m, uint32(stack[2])))
-			stack[0] = boolResult(stateOf(ctx).batchVerify(job))
+			stack[0] = boolResult(stateOf(ctx).batchVerify(schemeEd25519, fixed64(m, uint32(stack[0])), viewPS(m, stack[1]), fixed32(m, uint32(stack[2]))))
 		}},
 		// ext_crypto_finish_batch_verify_version_1() -> i32: 1 iff every
 		// queued check held; traps if no batch is open.

@@ -89,7 +89,9 @@ type Executor struct {
 		entries map[[32]byte]*list.Element // guarded by mu; values *module
 		order   *list.List                 // guarded by mu; front = most recent
 		pending map[[32]byte]*compileCall  // guarded by mu; compilations in flight
+		closed  bool                       // guarded by mu
 	}
+	refills sync.WaitGroup // spare instances being made (see refill)
 }
 
 // compileCall is one compilation in flight: concurrent requests for the
@@ -106,9 +108,12 @@ type module struct {
 	code     []byte   // the blob as given, for the hit path of Executor.module
 	compiled wazero.CompiledModule
 
-	mu       sync.Mutex
-	version  []byte // SCALE RuntimeVersion; nil until known (guarded by mu)
-	stateVer uint8  // guarded by mu
+	mu        sync.Mutex
+	version   []byte    // SCALE RuntimeVersion; nil until known (guarded by mu)
+	stateVer  uint8     // guarded by mu
+	spare     *Instance // a fresh instance not yet handed out (guarded by mu; see refill)
+	refilling bool      // a spare is being made (guarded by mu)
+	evicted   bool      // out of the LRU: no more spares (guarded by mu)
 }
 
 // New creates an Executor and registers the host modules.
@@ -193,6 +198,15 @@ func (e *Executor) registerHost(ctx context.Context) error {
 
 // Close releases every compiled module and instance.
 func (e *Executor) Close(ctx context.Context) error {
+	e.mu.Lock()
+	e.mu.closed = true
+	e.mu.Unlock()
+	e.refills.Wait() // no refill starts once closed
+	e.mu.Lock()
+	for el := e.mu.order.Front(); el != nil; el = el.Next() {
+		el.Value.(*module).dropSpare(ctx)
+	}
+	e.mu.Unlock()
 	err := e.rt.Close(ctx)
 	if e.cache != nil {
 		err = errors.Join(err, e.cache.Close(ctx))
@@ -254,6 +268,7 @@ func (e *Executor) module(ctx context.Context, code []byte) (*module, error) {
 			e.mu.order.Remove(old)
 			om := old.Value.(*module)
 			delete(e.mu.entries, om.key)
+			om.dropSpare(ctx)
 			// Safe with live instances: wazero keeps what they need.
 			_ = om.compiled.Close(ctx)
 		}
@@ -440,5 +455,80 @@ func (e *Executor) NewInstance(ctx context.Context, code []byte, s Storage) (*In
 	if err != nil {
 		return nil, err
 	}
-	return e.instantiate(ctx, m, s, sv)
+	if inst := m.takeSpare(); inst != nil {
+		inst.st.store, inst.st.version = s, sv
+		e.refill(m, sv)
+		return inst, nil
+	}
+	inst, err := e.instantiate(ctx, m, s, sv)
+	if err == nil {
+		e.refill(m, sv)
+	}
+	return inst, err
+}
+
+// refill makes m's next instance in the background, so that the next
+// NewInstance of the same code finds it ready: instantiating the relay
+// runtime (memory, data segments, Go's own start-up in _initialize) takes
+// 10-15 ms, which block import would otherwise pay on its one busy core
+// for every block. The spare is made without storage (_initialize makes no
+// storage calls) and is exactly what a fresh instance would be, since a
+// runtime's start-up is deterministic (fixed WASI seed and clock); each
+// instance is still used for one block or call only. The interpreter (for
+// tests and differential checks) gets no spares.
+func (e *Executor) refill(m *module, sv uint8) {
+	if e.cfg.Interpreter {
+		return
+	}
+	e.mu.Lock()
+	closed := e.mu.closed
+	if !closed {
+		e.refills.Add(1)
+	}
+	e.mu.Unlock()
+	if closed {
+		return
+	}
+	m.mu.Lock()
+	if m.spare != nil || m.refilling || m.evicted {
+		m.mu.Unlock()
+		e.refills.Done()
+		return
+	}
+	m.refilling = true
+	m.mu.Unlock()
+	go func() {
+		defer e.refills.Done()
+		ctx := context.Background()
+		inst, err := e.instantiate(ctx, m, nil, sv)
+		m.mu.Lock()
+		m.refilling = false
+		if err == nil && !m.evicted {
+			m.spare, inst = inst, nil
+		}
+		m.mu.Unlock()
+		if inst != nil {
+			_ = inst.Close(ctx)
+		}
+	}()
+}
+
+// takeSpare hands out m's spare instance, if it has one.
+func (m *module) takeSpare() *Instance {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	inst := m.spare
+	m.spare = nil
+	return inst
+}
+
+// dropSpare closes m's spare and stops making new ones (m left the LRU).
+func (m *module) dropSpare(ctx context.Context) {
+	m.mu.Lock()
+	inst := m.spare
+	m.spare, m.evicted = nil, true
+	m.mu.Unlock()
+	if inst != nil {
+		_ = inst.Close(ctx)
+	}
 }

@@ -90,11 +90,11 @@ func (h *nativeHost) StartBatchVerify() {
 }
 
 func (h *nativeHost) Sr25519BatchVerify(sig *[64]byte, msg []byte, pub *[32]byte) bool {
-	return h.st.batchVerify(sr25519Job(sig, msg, pub))
+	return h.st.batchVerify(schemeSr25519, sig, msg, pub)
 }
 
 func (h *nativeHost) Ed25519BatchVerify(sig *[64]byte, msg []byte, pub *[32]byte) bool {
-	return h.st.batchVerify(ed25519Job(sig, msg, pub))
+	return h.st.batchVerify(schemeEd25519, sig, msg, pub)
 }
 
 func (h *nativeHost) FinishBatchVerify() bool {
