@@ -25,7 +25,7 @@ var newLogicFlag = scale.U128{Hi: 1 << 63}
 func DefaultAccountData() AccountData { return AccountData{Flags: newLogicFlag} }
 
 // isDefault reports whether a is the data of an account that holds nothing.
-func isDefault(a AccountData) bool { return a == DefaultAccountData() }
+func isDefault(a AccountData) bool { d := DefaultAccountData(); return a.Equal(&d) }
 
 // total is free + reserved (saturating; the issuance invariant keeps it
 // below 2^128 anyway).

@@ -66,7 +66,7 @@ func (p *Pallet) Transfer(ctx *frame.Context, from, to types.AccountID, amount s
 		// destination below the ED; refuse before anything is written.
 		return frame.ErrBelowMinimum
 	}
-	if from == to {
+	if from.Equal(&to) {
 		return nil
 	}
 	if err := p.decreaseBalance(ctx, from, fa, fr, amount, pres, false); err != nil {

@@ -189,7 +189,7 @@ func (p *Pallet) TryMutateAccountDataKnown(ctx *frame.Context, who types.Account
 
 func tryMutateAccountData(ctx *frame.Context, key []byte, acc frame.AccountInfo, f func(data *frame.AccountData, exists bool) error) error {
 	data := acc.Data
-	exists := data != (frame.AccountData{})
+	exists := !data.Equal(&frame.AccountData{})
 	mark := ctx.WriteMark()
 	if err := f(&data, exists); err != nil {
 		return err

@@ -12,6 +12,12 @@ type AccountData struct {
 	Free, Reserved, Frozen, Flags scale.U128
 }
 
+// Equal reports whether a and b are equal, field by field (== on the
+// struct compiles to a byte-at-a-time memequal in wasm).
+func (a *AccountData) Equal(b *AccountData) bool {
+	return a.Free == b.Free && a.Reserved == b.Reserved && a.Frozen == b.Frozen && a.Flags == b.Flags
+}
+
 // AccountInfo is frame_system::AccountInfo with AccountData as its data.
 type AccountInfo struct {
 	Nonce       uint32

@@ -40,16 +40,16 @@ type Context struct {
 	// AcquireEncoder).
 	encs []*scale.Encoder
 	decs []*scale.Decoder
-	// reads caches the values read through this Context, by key, so that
-	// reading a key again (an account in the fee, the nonce and the
-	// transfer; TotalIssuance; the block's weight and fee multiplier) is
-	// not another host call and copy. Writes through the Context update or
-	// drop an entry; a prefix clear or a rollback drops them all. Only
-	// looked up by key, never iterated.
+	// reads caches the values read and written through this Context, by
+	// key, so that reading a key again (an account in the fee, the nonce
+	// and the transfer; TotalIssuance; the block's weight and fee
+	// multiplier) is not another host call and copy, and writing it again
+	// is not another host write (see readCache).
 	reads readCache
-	// cacheReads turns reads on (ExecuteBlock: one Context for the whole
-	// block; a Context per BlockBuilder_apply_extrinsic call would only
-	// pay for filling it).
+	// cacheReads turns the cache on, for reads and as a write-back cache
+	// (ExecuteBlock: one Context for the whole block; a Context per
+	// BlockBuilder_apply_extrinsic call would only pay for filling it).
+	// Only beginWriteBack and endWriteBack change it.
 	cacheReads bool
 	// mapKeys memoizes full keys of account-keyed maps (see keyMemo).
 	mapKeys keyMemo
@@ -142,21 +142,18 @@ func (c *Context) WriteMark() uint64 { return c.writes }
 // mark was taken.
 func (c *Context) WritesSince(mark uint64) bool { return c.writes != mark }
 
-// The storage writes below go to the host; Context counts them (WriteMark)
-// and keeps its event memo in step.
+// The storage writes below go to the host, or, while a block executes
+// (writeBack), into the cache as dirty entries that reach the host when
+// something needs them there (see readCache); Context counts them
+// (WriteMark) and keeps its event memo in step.
 func (c *Context) StorageSet(key, value []byte) {
 	c.writes++
 	if c.ev.valid && len(key) == 32 {
 		c.touched(key)
 	}
-	if e := c.reads.get(key); e != nil {
-		// Entries are only shared with decoders of pointer-free values
-		// (storageShared), which are done with them: reuse the buffer if
-		// it is ours.
-		if !e.own {
-			e.val, e.own = nil, true
-		}
-		e.val, e.ok = append(e.val[:0], value...), true
+	if c.cacheReads {
+		c.reads.write(key, value, true)
+		return
 	}
 	c.Host.StorageSet(key, value)
 }
@@ -165,32 +162,92 @@ func (c *Context) StorageClear(key []byte) {
 	if c.ev.valid && len(key) == 32 {
 		c.touched(key)
 	}
-	if e := c.reads.get(key); e != nil {
-		e.val, e.ok = nil, false
+	if c.cacheReads {
+		c.reads.write(key, nil, false)
+		return
 	}
 	c.Host.StorageClear(key)
 }
+
+// StorageAppend goes to the host, whose append costs the item's size, not
+// the Vec's: a pending write of the key goes first, and the cached value is
+// dropped.
 func (c *Context) StorageAppend(key, value []byte) {
 	c.writes++
 	if c.ev.valid && len(key) == 32 {
 		c.touched(key)
 	}
-	if e := c.reads.get(key); e != nil {
-		e.val, e.gone = nil, true
+	if e := c.reads.find(key); e != nil && !e.gone {
+		c.reads.flushEntry(c.Host, e)
+		c.reads.drop(e)
 	}
 	c.Host.StorageAppend(key, value)
 }
+
+// StorageClearPrefix hands the pending writes to the host, which deletes
+// the keys (cached or not); the cached ones under prefix are dropped.
 func (c *Context) StorageClearPrefix(prefix []byte, limit uint32) (uint32, bool) {
 	c.writes++
 	c.ev.valid = false
-	c.reads.reset()
-	return c.Host.StorageClearPrefix(prefix, limit)
+	c.reads.flush(c.Host)
+	removed, all := c.Host.StorageClearPrefix(prefix, limit)
+	for i := range c.reads.entries {
+		if e := &c.reads.entries[i]; !e.gone && len(e.key) >= len(prefix) && keyEqual(e.key[:len(prefix)], prefix) {
+			c.reads.drop(e)
+		}
+	}
+	return removed, all
+}
+
+// StorageNextKey and StorageRoot see the host's state: the pending writes
+// go there first.
+func (c *Context) StorageNextKey(key []byte) ([]byte, bool) {
+	c.reads.flush(c.Host)
+	return c.Host.StorageNextKey(key)
+}
+func (c *Context) StorageRoot() [32]byte {
+	c.reads.flush(c.Host)
+	return c.Host.StorageRoot()
+}
+
+// StartTransaction, CommitTransaction and RollbackTransaction open and
+// close the host's transaction and, while the cache writes back, its
+// journal (the host rolls back what was flushed, the journal the rest).
+func (c *Context) StartTransaction() {
+	if c.cacheReads {
+		c.reads.begin()
+	}
+	c.Host.StartTransaction()
+}
+func (c *Context) CommitTransaction() {
+	if c.cacheReads && c.reads.inTx() {
+		c.reads.commit()
+	}
+	c.Host.CommitTransaction()
 }
 func (c *Context) RollbackTransaction() {
 	c.writes++
 	c.ev.valid = false
-	c.reads.reset()
+	if c.cacheReads && c.reads.inTx() {
+		c.reads.rollback()
+	}
 	c.Host.RollbackTransaction()
+}
+
+// beginWriteBack makes the cache serve reads and hold writes until
+// endWriteBack, which hands the writes to the host and empties it. Open
+// transactions are not journalled: the host's alone covers them, since
+// nothing was held back when they began.
+func (c *Context) beginWriteBack() (was bool) {
+	was = c.cacheReads
+	c.cacheReads = true
+	return was
+}
+
+func (c *Context) endWriteBack(was bool) {
+	c.reads.flush(c.Host)
+	c.reads.reset()
+	c.cacheReads = was
 }
 
 // StorageGet is the host's StorageGet through the read cache; the caller

@@ -134,7 +134,7 @@ func (r *Runtime) apply(ctx *Context, full []byte) (*types.DispatchError, error)
 	}
 	r.system.NoteExtrinsic(ctx, full)
 	// pre_dispatch of each extension, in order.
-	if c.who == (types.AccountID{}) {
+	if c.who.IsZero() {
 		return nil, ErrTxBadSigner
 	}
 	acc := r.system.Account(ctx, c.who)
@@ -303,12 +303,7 @@ func (r *Runtime) executeBlock(ctx *Context, b *types.Block) (err error) {
 	ctx.batchVerify = true
 	// One Context runs the whole block: cache what it reads (see
 	// Context.reads).
-	cacheWas := ctx.cacheReads
-	ctx.cacheReads = true
-	defer func() {
-		ctx.cacheReads = cacheWas
-		ctx.reads.reset()
-	}()
+	defer ctx.endWriteBack(ctx.beginWriteBack())
 	open := true
 	finish := func() bool {
 		open, ctx.batchVerify = false, false

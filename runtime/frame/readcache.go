@@ -4,20 +4,52 @@ package frame
 // table (linear probing) over a slice of entries. Go's map hashes string
 // keys with its portable fallback hash inside WASM, several calls per
 // lookup; storage keys are mostly hashes already, so a few of their bytes
-// make a good hash here. Only looked up by key, never iterated.
+// make a good hash here. Only looked up by key, never iterated (except in
+// key-insertion order, to write dirty entries back).
+//
+// While a block executes it is also a write-back cache (see
+// Context.StorageSet): a write only marks its entry dirty, and flush hands
+// the dirty entries to the host when something must see them (the trie
+// root, key iteration, a prefix clear, an append, the end of the block). A
+// transfer writes the same few keys many times (the sender's account five
+// times, EventCount once per event), so most writes never cross into the
+// host. Storage transactions are kept here too: every change to an entry
+// inside one is journalled (undo), and a rollback restores the entries as
+// they were, dirty or not, while the host rolls back what was flushed.
 type readCache struct {
 	slots   []int32 // 0 = empty, else index+1 into entries
 	entries []cachedValue
+	undo    []undoRecord // changes to entries inside open transactions
+	saves   []byte       // the journalled values' bytes (see save)
+	marks   []txMark     // one per open transaction, innermost last
+	seq     uint32       // transactions begun so far (names each one)
+	ndirty  int          // entries with dirty set
 }
 
-// cachedValue is a value as the host returned it (ok: present).
+// txMark is where an open transaction's journal starts, and its name.
+type txMark struct {
+	undo, saves int
+	seq         uint32
+}
+
+// cachedValue is a value as the host returned it or the runtime wrote it
+// (ok: present).
 type cachedValue struct {
-	key  string
-	hash uint64
-	val  []byte
-	ok   bool
-	own  bool // val was allocated here (a host may hand out its own buffer)
-	gone bool // dropped (StorageAppend): not a cached value any more
+	key   []byte
+	hash  uint64
+	slot  int32  // this entry's index in entries (for the journal)
+	saved uint32 // the transaction that journalled this entry last (0: none)
+	val   []byte
+	ok    bool
+	own   bool // val was allocated here (a host may hand out its own buffer)
+	gone  bool // dropped (StorageAppend, prefix clear): not a cached value any more
+	dirty bool // written here and not yet handed to the host
+}
+
+// undoRecord is an entry as it was before a change inside a transaction.
+type undoRecord struct {
+	slot int32 // index into entries
+	prev cachedValue
 }
 
 // keyHash mixes words of key: for hashed storage keys (twox128 prefixes,
@@ -66,10 +98,31 @@ func (t *readCache) find(key []byte) *cachedValue {
 		if s == 0 {
 			return nil
 		}
-		if e := &t.entries[s-1]; e.hash == h && e.key == string(key) {
+		if e := &t.entries[s-1]; e.hash == h && keyEqual(e.key, key) {
 			return e
 		}
 	}
+}
+
+// keyEqual is bytes.Equal a word at a time: Go's memequal for wasm
+// compares byte by byte, and a cache lookup compares a whole key (32 to 80
+// bytes) each time its hash matches.
+func keyEqual(a, b []byte) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for len(a) >= 8 {
+		if le64(a) != le64(b) {
+			return false
+		}
+		a, b = a[8:], b[8:]
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // get returns the live entry of key, or nil.
@@ -82,16 +135,150 @@ func (t *readCache) get(key []byte) *cachedValue {
 
 // put records key's value as read from the host (v is not copied).
 func (t *readCache) put(key, v []byte, ok bool) {
+	e := t.entry(key)
+	t.save(e)
+	*e = cachedValue{key: e.key, hash: e.hash, slot: e.slot, val: v, ok: ok}
+}
+
+// entry returns key's entry, adding a gone one if there is none.
+func (t *readCache) entry(key []byte) *cachedValue {
 	if e := t.find(key); e != nil {
-		*e = cachedValue{key: e.key, hash: e.hash, val: v, ok: ok}
-		return
+		return e
 	}
 	if 2*(len(t.entries)+1) > len(t.slots) {
 		t.grow()
 	}
 	h := keyHash(key)
-	t.entries = append(t.entries, cachedValue{key: string(key), hash: h, val: v, ok: ok})
+	t.entries = append(t.entries, cachedValue{key: append([]byte(nil), key...), hash: h, slot: int32(len(t.entries)), gone: true})
 	t.insert(h, int32(len(t.entries)))
+	return &t.entries[len(t.entries)-1]
+}
+
+// inTx reports whether a transaction is open (changes are journalled).
+func (t *readCache) inTx() bool { return len(t.marks) > 0 }
+
+// save journals e before a change, when a transaction is open, once per
+// transaction: the first record restores what the entry was when the
+// transaction began. The record keeps a copy of the value in saves, one
+// buffer for the whole journal (reused once no transaction is open), so
+// that the entry keeps its own buffer and later writes reuse it: a
+// transfer writes a dozen keys in nested transactions, and a fresh buffer
+// for each was a third of its allocations.
+func (t *readCache) save(e *cachedValue) {
+	if len(t.marks) == 0 {
+		return
+	}
+	cur := t.marks[len(t.marks)-1].seq
+	if e.saved == cur {
+		return
+	}
+	r := undoRecord{slot: e.slot, prev: *e}
+	if e.val != nil {
+		at := len(t.saves)
+		t.saves = append(t.saves, e.val...)
+		r.prev.val = t.saves[at:len(t.saves):len(t.saves)]
+	}
+	t.undo = append(t.undo, r)
+	e.saved = cur
+}
+
+// write makes value (copied) or, with ok false, absence the entry of key,
+// dirty. The entry's buffer is reused if it has its own.
+func (t *readCache) write(key, value []byte, ok bool) {
+	e := t.entry(key)
+	t.save(e)
+	if !e.dirty {
+		t.ndirty++
+	}
+	e.gone, e.dirty, e.ok = false, true, ok
+	if !ok {
+		e.val = e.val[:0] // keeps the buffer, if any, for a later write
+		return
+	}
+	if !e.own || cap(e.val) < len(value) {
+		e.val = make([]byte, 0, len(value))
+		e.own = true
+	}
+	e.val = append(e.val[:0], value...)
+}
+
+// drop makes e not cached (journalled), for a value the host changed itself.
+func (t *readCache) drop(e *cachedValue) {
+	t.save(e)
+	e.val, e.gone, e.dirty = nil, true, false
+}
+
+// begin, commit and rollback follow the storage transactions opened while
+// the cache writes back.
+func (t *readCache) begin() {
+	t.seq++
+	t.marks = append(t.marks, txMark{undo: len(t.undo), saves: len(t.saves), seq: t.seq})
+}
+
+func (t *readCache) commit() {
+	t.marks = t.marks[:len(t.marks)-1]
+	if len(t.marks) == 0 {
+		clear(t.undo)
+		t.undo, t.saves = t.undo[:0], t.saves[:0]
+	}
+}
+
+// rollback restores the entries changed since the innermost transaction
+// began, newest change first. A restored value is copied out of saves
+// (which the next records overwrite) into the entry's buffer.
+func (t *readCache) rollback() {
+	m := t.marks[len(t.marks)-1]
+	t.marks = t.marks[:len(t.marks)-1]
+	for i := len(t.undo) - 1; i >= m.undo; i-- {
+		r := &t.undo[i]
+		e := &t.entries[r.slot]
+		if r.prev.dirty && !e.dirty {
+			t.ndirty++
+		}
+		var buf []byte
+		if e.own {
+			buf = e.val[:0]
+		}
+		*e = r.prev
+		if r.prev.val != nil {
+			e.val, e.own = append(buf, r.prev.val...), true
+		}
+	}
+	clear(t.undo[m.undo:])
+	t.undo, t.saves = t.undo[:m.undo], t.saves[:m.saves]
+}
+
+// flushEntry hands e to the host if it is dirty.
+func (t *readCache) flushEntry(h storageWriter, e *cachedValue) {
+	if !e.dirty {
+		return
+	}
+	t.save(e)
+	e.dirty = false
+	t.ndirty--
+	if e.ok {
+		h.StorageSet(e.key, e.val)
+	} else {
+		h.StorageClear(e.key)
+	}
+}
+
+// flush hands every dirty entry to the host, in the order the keys were
+// first cached (any order gives the same state; this one is deterministic).
+func (t *readCache) flush(h storageWriter) {
+	if t.ndirty == 0 {
+		return
+	}
+	for i := range t.entries {
+		t.flushEntry(h, &t.entries[i])
+	}
+	t.ndirty = 0
+}
+
+// storageWriter is the part of the host flush writes to.
+type storageWriter interface {
+	StorageSet(key, value []byte)
+	StorageClear(key []byte)
 }
 
 func (t *readCache) insert(h uint64, slot int32) {
@@ -114,11 +301,14 @@ func (t *readCache) grow() {
 	}
 }
 
-// reset drops every entry (keeping the table's memory).
+// reset drops every entry (keeping the table's memory). Dirty entries must
+// have been flushed and no transaction be open.
 func (t *readCache) reset() {
 	clear(t.slots)
 	clear(t.entries)
 	t.entries = t.entries[:0]
+	clear(t.undo)
+	t.undo, t.saves, t.marks, t.ndirty = t.undo[:0], t.saves[:0], t.marks[:0], 0
 }
 
 // keyMemo remembers the last few full storage keys of blake2_128_concat

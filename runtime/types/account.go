@@ -1,6 +1,7 @@
 package types
 
 import (
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"strings"
@@ -23,6 +24,21 @@ const (
 
 // EncodeTo writes the 32 raw bytes.
 func (a AccountID) EncodeTo(e *scale.Encoder) { e.PutRaw(a[:]) }
+
+// Equal reports whether a and b are the same account. It compares words:
+// == on [32]byte compiles to memequal, which Go's wasm port runs a byte at
+// a time, and the runtime compares accounts on every transfer.
+func (a *AccountID) Equal(b *AccountID) bool {
+	return le64(a[0:]) == le64(b[0:]) && le64(a[8:]) == le64(b[8:]) &&
+		le64(a[16:]) == le64(b[16:]) && le64(a[24:]) == le64(b[24:])
+}
+
+// IsZero reports whether a is all zeros (no account).
+func (a *AccountID) IsZero() bool {
+	return le64(a[0:])|le64(a[8:])|le64(a[16:])|le64(a[24:]) == 0
+}
+
+func le64(b []byte) uint64 { return binary.LittleEndian.Uint64(b) }
 
 // DecodeFrom reads 32 raw bytes.
 func (a *AccountID) DecodeFrom(d *scale.Decoder) { *a = d.Fixed32() }
