@@ -38,7 +38,8 @@ type Iteratee interface {
 	NewIterator(lower, upper []byte) Iterator
 }
 
-// Batch collects writes that Write applies atomically.
+// Batch collects writes that Write applies atomically. Put and Delete copy
+// their arguments: the caller may reuse its buffers at once.
 type Batch interface {
 	KeyValueWriter
 	// Len is the number of writes queued.

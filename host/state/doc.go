@@ -38,13 +38,24 @@
 //
 // # Overlay
 //
-// An Overlay is a persistent trie rooted at the parent state, loaded lazily.
-// Writes path-copy, so a nested transaction is a saved trie pointer (the
-// go-ethereum journal idea with an O(1) snapshot) and rollback is restoring
-// it. Root re-hashes only the nodes written since the last Root. Changes
-// lists the keys that differ from the parent (for storage notifications). A
-// recording overlay (NewRecordingOverlay) remembers every node it loaded:
-// Proof returns them, and a trie built from that proof (trie.NewFromProof)
-// replays the same reads and writes statelessly, as a side-chain validator
-// does with a proof of validity.
+// An Overlay keeps the block's changes in a flat map of changed keys with an
+// undo journal per transaction (Substrate's overlay design): a write is a map
+// update, a nested transaction is a mark in the journal, and rollback undoes
+// the journal back to the mark. The changes reach a persistent trie rooted at
+// the parent state (loaded lazily) only when the trie itself is needed: Root,
+// Commit, NextKey, ClearPrefix. Inside a transaction the trie is copied (O(1),
+// path-copying) before such a flush, so rollback restores it too. Root
+// re-hashes only the nodes written since the last Root. Changes lists the
+// keys that differ from the parent (for storage notifications). A recording
+// overlay (NewRecordingOverlay) remembers every node it loaded: Proof returns
+// them, and a trie built from that proof (trie.NewFromProof) replays the same
+// reads and writes statelessly, as a side-chain validator does with a proof
+// of validity.
+//
+// # Caches
+//
+// Node encodings read or written are cached by hash (content addressing makes
+// them valid forever; pruned nodes are evicted). Reference counts are cached
+// too, exactly: a State must be the only writer of its database's state
+// prefix (the one Update at a time already requires it).
 package state

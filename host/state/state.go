@@ -22,7 +22,8 @@ type Config struct {
 	// Archive keeps every finalized state forever.
 	Archive bool
 	// CacheBytes sizes the cache of trie node encodings shared by all reads
-	// (0: DefaultCacheBytes; negative: no cache).
+	// (0: DefaultCacheBytes; negative: no cache). The cache of reference
+	// counts that commits and pruning use gets a quarter of that on top.
 	CacheBytes int
 }
 
@@ -52,14 +53,38 @@ type finalEntry struct {
 
 // State holds the trie states of a chain in a db.Database.
 type State struct {
-	kv    db.Database
-	store nodeStore
-	keep  int // finalized states kept; < 0: archive
+	kv        db.Database
+	store     nodeStore
+	refcounts *refcountCache
+	keep      int // finalized states kept; < 0: archive
 
 	mu struct {
 		sync.Mutex
 		pending   bool         // an Update is outstanding; guarded by mu
 		finalized []finalEntry // finalized window, oldest first; guarded by mu
+	}
+	spare struct {
+		sync.Mutex
+		undo []undoRecord // an empty overlay journal to reuse; guarded by spare
+	}
+}
+
+// takeUndo returns an empty journal, reused when one is spare.
+func (s *State) takeUndo() []undoRecord {
+	s.spare.Lock()
+	defer s.spare.Unlock()
+	u := s.spare.undo
+	s.spare.undo = nil
+	return u
+}
+
+// giveUndo keeps an empty journal for the next overlay (the larger one when
+// two are given back).
+func (s *State) giveUndo(u []undoRecord) {
+	s.spare.Lock()
+	defer s.spare.Unlock()
+	if cap(u) > cap(s.spare.undo) {
+		s.spare.undo = u
 	}
 }
 
@@ -70,7 +95,7 @@ func New(kv db.Database, cfg Config) (*State, error) {
 		cacheBytes = DefaultCacheBytes
 	}
 	cache := newNodeCache(max(cacheBytes, 0))
-	s := &State{kv: kv, store: nodeStore{kv: kv, cache: cache}, keep: cfg.KeepFinalized}
+	s := &State{kv: kv, store: nodeStore{kv: kv, cache: cache}, refcounts: newRefcountCache(max(cacheBytes, 0) / 4), keep: cfg.KeepFinalized}
 	if s.keep <= 0 {
 		s.keep = DefaultKeepFinalized
 	}

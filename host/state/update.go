@@ -84,37 +84,45 @@ func (u *Update) Abandon() {
 type refTx struct {
 	s       *State
 	batch   db.Batch
-	rc      map[[32]byte]uint32
-	pending map[[32]byte]newNode // nodes produced by a trie commit
-	written [][32]byte           // nodes this update stores
-	deleted [][32]byte           // nodes this update deletes
+	rc      map[[32]byte]uint32   // counts this update changes, as they are now
+	stored  map[[32]byte]uint32   // counts as stored before this update, once looked up
+	pending map[[32]byte]*newNode // nodes produced by a trie commit
+	order   [][32]byte            // pending in the order written: children first
+	written [][32]byte            // nodes this update stores
+	deleted [][32]byte            // nodes this update deletes
 }
 
-// publish updates the node cache once the update is durable.
+// publish updates the caches once the update is durable.
 func (x *refTx) publish() {
 	for _, h := range x.written {
 		x.s.store.cache.add(h, x.pending[h].enc)
 	}
 	x.s.store.cache.remove(x.deleted)
+	x.s.refcounts.setAll(x.rc)
 }
 
 type newNode struct {
-	enc     []byte
-	isValue bool
+	enc      []byte
+	isValue  bool
+	decoded  bool       // children and valueHash are set
+	children [][32]byte // hashed children
+	valHash  *[32]byte  // hashed value
 }
 
 func newRefTx(s *State, b db.Batch) *refTx {
-	return &refTx{s: s, batch: b, rc: map[[32]byte]uint32{}, pending: map[[32]byte]newNode{}}
+	return &refTx{s: s, batch: b, rc: map[[32]byte]uint32{}, stored: map[[32]byte]uint32{}, pending: map[[32]byte]*newNode{}}
 }
 
 // WriteNode and WriteValue make refTx a trie.NodeWriter.
 func (x *refTx) WriteNode(h [32]byte, enc []byte) error {
-	x.pending[h] = newNode{enc: enc}
+	x.pending[h] = &newNode{enc: enc}
+	x.order = append(x.order, h)
 	return nil
 }
 
 func (x *refTx) WriteValue(h [32]byte, v []byte) error {
-	x.pending[h] = newNode{enc: v, isValue: true}
+	x.pending[h] = &newNode{enc: v, isValue: true}
+	x.order = append(x.order, h)
 	return nil
 }
 
@@ -122,7 +130,73 @@ func (x *refTx) get(h [32]byte) (uint32, error) {
 	if rc, ok := x.rc[h]; ok {
 		return rc, nil
 	}
-	return readRefcount(x.s.kv, h)
+	return x.storedCount(h)
+}
+
+// storedCount returns the count of h before this update: from this update's
+// earlier look-ups, the State's cache, or the database.
+func (x *refTx) storedCount(h [32]byte) (uint32, error) {
+	if rc, ok := x.stored[h]; ok {
+		return rc, nil
+	}
+	rc, ok := x.s.refcounts.get(h)
+	if !ok {
+		var err error
+		if rc, err = readRefcount(x.s.kv, h); err != nil {
+			return 0, err
+		}
+		x.s.refcounts.set(h, rc) // no Update can change it before ours
+	}
+	x.stored[h] = rc
+	return rc, nil
+}
+
+// decode sets p's references.
+func (p *newNode) decode() error {
+	if p.decoded || p.isValue {
+		return nil
+	}
+	children, vh, err := trie.ChildHashes(p.enc)
+	if err != nil {
+		return err
+	}
+	p.children, p.valHash, p.decoded = children, vh, true
+	return nil
+}
+
+// inferNew marks as not stored, without looking them up, the new nodes
+// that refer to a new node that is not stored: a stored node's children are
+// all stored (each holds a reference from it). A block changing n keys
+// thus looks up about n leaves or values instead of every node on their
+// paths.
+func (x *refTx) inferNew() error {
+	for _, h := range x.order {
+		p := x.pending[h]
+		if p.isValue || p.decoded {
+			continue // a value, or a duplicate already seen
+		}
+		if err := p.decode(); err != nil {
+			return err
+		}
+		refs := p.children
+		if p.valHash != nil {
+			refs = append(refs[:len(refs):len(refs)], *p.valHash)
+		}
+		for _, c := range refs {
+			if _, ok := x.pending[c]; !ok {
+				continue // not new: stored, hence no conclusion
+			}
+			rc, err := x.storedCount(c) // known already unless c is a leaf or a value
+			if err != nil {
+				return err
+			}
+			if rc == 0 {
+				x.stored[h] = 0
+				break
+			}
+		}
+	}
+	return nil
 }
 
 // incref adds one reference to h; a node gaining its first reference is
@@ -141,20 +215,17 @@ func (x *refTx) incref(h [32]byte) error {
 			return err
 		}
 		x.written = append(x.written, h)
-		if !p.isValue {
-			children, vh, err := trie.ChildHashes(p.enc)
-			if err != nil {
+		if err := p.decode(); err != nil {
+			return err
+		}
+		for _, c := range p.children {
+			if err := x.incref(c); err != nil {
 				return err
 			}
-			for _, c := range children {
-				if err := x.incref(c); err != nil {
-					return err
-				}
-			}
-			if vh != nil {
-				if err := x.incref(*vh); err != nil {
-					return err
-				}
+		}
+		if p.valHash != nil {
+			if err := x.incref(*p.valHash); err != nil {
+				return err
 			}
 		}
 	}
@@ -204,13 +275,15 @@ func (x *refTx) decref(h [32]byte, isValue bool) error {
 // flush writes the final reference counts into the batch.
 func (x *refTx) flush() error {
 	var buf [binary.MaxVarintLen32]byte
+	key := refcountKey([32]byte{})
 	for h, rc := range x.rc {
+		copy(key[2:], h[:]) // batches copy what they are given
 		var err error
 		if rc == 0 {
-			err = x.batch.Delete(refcountKey(h))
+			err = x.batch.Delete(key)
 		} else {
 			n := binary.PutUvarint(buf[:], uint64(rc))
-			err = x.batch.Put(refcountKey(h), buf[:n])
+			err = x.batch.Put(key, buf[:n])
 		}
 		if err != nil {
 			return err

@@ -141,27 +141,29 @@ func decodeHeader(d *scale.Decoder) (prefix byte, n int, err error) {
 	return prefix, nibbleSizeBound, nil
 }
 
-// decodeNodeBytes parses one node encoding (not the empty node).
-func decodeNodeBytes(enc []byte) (*decodedNode, error) {
+// decodeNodeBytes parses one node encoding into dn, which the caller
+// provides (usually on its stack: a decodedNode is large and short-lived).
+// It reports false for the empty node.
+func decodeNodeBytes(dn *decodedNode, enc []byte) (bool, error) {
+	*dn = decodedNode{}
 	d := scale.NewDecoder(enc)
 	prefix, n, err := decodeHeader(d)
 	if err != nil {
-		return nil, err
+		return false, err
 	}
 	if prefix == emptyNode {
 		if len(enc) != 1 {
-			return nil, fmt.Errorf("%w: trailing bytes after empty node", ErrInvalidNode)
+			return false, fmt.Errorf("%w: trailing bytes after empty node", ErrInvalidNode)
 		}
-		return nil, nil
+		return false, nil
 	}
-	dn := &decodedNode{}
 	nb := (n + 1) / 2
 	if d.Remaining() < nb {
-		return nil, fmt.Errorf("%w: truncated partial key", ErrInvalidNode)
+		return false, fmt.Errorf("%w: truncated partial key", ErrInvalidNode)
 	}
 	raw := d.Raw(nb)
 	if n%2 == 1 && raw[0]&0xf0 != 0 {
-		return nil, fmt.Errorf("%w: non-zero partial key padding", ErrInvalidNode)
+		return false, fmt.Errorf("%w: non-zero partial key padding", ErrInvalidNode)
 	}
 	dn.partial = make([]byte, 0, n)
 	for i, b := range raw {
@@ -178,23 +180,23 @@ func decodeNodeBytes(enc []byte) (*decodedNode, error) {
 	if dn.branch {
 		bitmap = d.U16()
 		if d.Err() != nil {
-			return nil, fmt.Errorf("%w: truncated bitmap", ErrInvalidNode)
+			return false, fmt.Errorf("%w: truncated bitmap", ErrInvalidNode)
 		}
 		if bitmap == 0 {
-			return nil, fmt.Errorf("%w: branch without children", ErrInvalidNode)
+			return false, fmt.Errorf("%w: branch without children", ErrInvalidNode)
 		}
 	}
 	if dn.hasValue {
 		if hashed {
 			if d.Remaining() < 32 {
-				return nil, fmt.Errorf("%w: truncated value hash", ErrInvalidNode)
+				return false, fmt.Errorf("%w: truncated value hash", ErrInvalidNode)
 			}
 			dn.valueHash = d.Raw(32)
 		} else {
 			l := d.Len(1)
 			v := d.Raw(l)
 			if d.Err() != nil {
-				return nil, fmt.Errorf("%w: value: %w", ErrInvalidNode, d.Err())
+				return false, fmt.Errorf("%w: value: %w", ErrInvalidNode, d.Err())
 			}
 			dn.value = v
 		}
@@ -206,17 +208,17 @@ func decodeNodeBytes(enc []byte) (*decodedNode, error) {
 		l := d.Len(1)
 		ref := d.Raw(l)
 		if d.Err() != nil {
-			return nil, fmt.Errorf("%w: child %d: %w", ErrInvalidNode, i, d.Err())
+			return false, fmt.Errorf("%w: child %d: %w", ErrInvalidNode, i, d.Err())
 		}
 		if l > 32 || l == 0 {
-			return nil, fmt.Errorf("%w: child %d reference of %d bytes", ErrInvalidNode, i, l)
+			return false, fmt.Errorf("%w: child %d reference of %d bytes", ErrInvalidNode, i, l)
 		}
 		dn.children[i] = ref
 	}
 	if d.Remaining() != 0 {
-		return nil, fmt.Errorf("%w: %d trailing bytes", ErrInvalidNode, d.Remaining())
+		return false, fmt.Errorf("%w: %d trailing bytes", ErrInvalidNode, d.Remaining())
 	}
-	return dn, nil
+	return true, nil
 }
 
 // ChildHashes lists the hashes a stored node encoding refers to: hashed
@@ -224,8 +226,8 @@ func decodeNodeBytes(enc []byte) (*decodedNode, error) {
 // the value hash (reported separately). Storage layers use it for reference
 // counting.
 func ChildHashes(enc []byte) (children [][32]byte, valueHash *[32]byte, err error) {
-	dn, err := decodeNodeBytes(enc)
-	if err != nil || dn == nil {
+	var dn decodedNode
+	if ok, err := decodeNodeBytes(&dn, enc); err != nil || !ok {
 		return nil, nil, err
 	}
 	if dn.valueHash != nil {

@@ -139,26 +139,51 @@ func (t *Trie) Commit(ver Version, w NodeWriter) ([32]byte, error) {
 	if err != nil || t.root == nil {
 		return root, err
 	}
-	if err := t.commit(t.root, ver, w, true); err != nil {
+	var a arena
+	if err := t.commit(t.root, ver, w, true, &a); err != nil {
 		return [32]byte{}, err
 	}
 	return root, nil
 }
 
-func (t *Trie) commit(n *node, ver Version, w NodeWriter, isRoot bool) error {
+// arena hands out the encodings a Commit writes from a few large buffers:
+// growing each one from nil took several allocations per node. The writer
+// keeps the slices (capped: appending to one never reaches the next).
+type arena struct{ buf []byte }
+
+const arenaChunk = 64 << 10
+
+// encode returns n's encoding under ver in arena memory when it fits.
+func (a *arena) encode(t *Trie, n *node, ver Version) ([]byte, error) {
+	if cap(a.buf)-len(a.buf) < arenaChunk/16 {
+		a.buf = make([]byte, 0, arenaChunk)
+	}
+	free := cap(a.buf) - len(a.buf)
+	enc, err := t.encode(n, ver, a.buf[len(a.buf):])
+	if err != nil {
+		return nil, err
+	}
+	if len(enc) <= free { // encoded in place, not reallocated by append
+		a.buf = a.buf[:len(a.buf)+len(enc)]
+		enc = enc[:len(enc):len(enc)]
+	}
+	return enc, nil
+}
+
+func (t *Trie) commit(n *node, ver Version, w NodeWriter, isRoot bool, a *arena) error {
 	if n.persisted {
 		return nil
 	}
 	if n.children != nil {
 		for _, c := range n.children {
 			if c != nil {
-				if err := t.commit(c, ver, w, false); err != nil {
+				if err := t.commit(c, ver, w, false, a); err != nil {
 					return err
 				}
 			}
 		}
 	}
-	enc, err := t.encode(n, ver, nil)
+	enc, err := a.encode(t, n, ver)
 	if err != nil {
 		return err
 	}

@@ -212,8 +212,8 @@ func checkNodeInProof(t *testing.T, ver Version, q, mv []byte, proof [][]byte, w
 	if enc == nil {
 		t.Fatalf("V%d %x: Merkle value %x not found in the key's proof", ver, q, mv)
 	}
-	dn, err := decodeNodeBytes(enc)
-	if err != nil || dn == nil {
+	var dn decodedNode
+	if ok, err := decodeNodeBytes(&dn, enc); err != nil || !ok {
 		t.Fatalf("V%d %x: node %x: %v", ver, q, enc, err)
 	}
 	if !bytes.HasSuffix(want, dn.partial) || len(want) < 2*len(q) {

@@ -84,22 +84,26 @@ func (n *node) setValue(v []byte) {
 // by hash become stubs, inline children are decoded at once. The node keeps
 // sub-slices of enc (never written to), so enc must not change afterwards.
 func nodeFromEncoding(enc []byte) (*node, error) {
-	dn, err := decodeNodeBytes(enc)
-	if err != nil {
+	n := &node{}
+	if err := n.decode(enc); err != nil {
 		return nil, err
 	}
-	if dn == nil {
-		return nil, fmt.Errorf("%w: empty node inside a trie", ErrInvalidNode)
+	return n, nil
+}
+
+// decode makes n the node of a stored encoding, as nodeFromEncoding does,
+// without allocating n itself. n must be new or unreachable: on an error it
+// is left half set.
+func (n *node) decode(enc []byte) error {
+	var dn decodedNode
+	ok, err := decodeNodeBytes(&dn, enc)
+	if err != nil {
+		return err
 	}
-	var n *node
-	if dn.branch {
-		b := &nodeWithChildren{}
-		n = &b.n
-		n.children = &b.ch
-	} else {
-		n = &node{}
+	if !ok {
+		return fmt.Errorf("%w: empty node inside a trie", ErrInvalidNode)
 	}
-	n.partial, n.hasValue, n.persisted = dn.partial, dn.hasValue, true
+	*n = node{partial: dn.partial, hasValue: dn.hasValue, persisted: true}
 	if dn.hasValue {
 		if dn.valueHash != nil {
 			n.valHash, n.valForm = dn.valueHash, formHashed
@@ -108,6 +112,7 @@ func nodeFromEncoding(enc []byte) (*node, error) {
 		}
 	}
 	if dn.branch {
+		n.children = new([16]*node)
 		hashed := 0
 		for _, ref := range dn.children {
 			if len(ref) == 32 {
@@ -126,7 +131,7 @@ func nodeFromEncoding(enc []byte) (*node, error) {
 			default:
 				c, err := nodeFromEncoding(ref)
 				if err != nil {
-					return nil, err
+					return err
 				}
 				c.mv, c.mvVer = ref, mvFixed
 				n.children[i] = c
@@ -134,9 +139,9 @@ func nodeFromEncoding(enc []byte) (*node, error) {
 		}
 	}
 	if !n.hasValue && n.childCount() == 0 {
-		return nil, fmt.Errorf("%w: node without value or children", ErrInvalidNode)
+		return fmt.Errorf("%w: node without value or children", ErrInvalidNode)
 	}
-	return n, nil
+	return nil
 }
 
 // keyToNibbles expands a key, high nibble first.

@@ -73,8 +73,8 @@ func (t *Trie) resolve(n *node) error {
 		}
 		return fmt.Errorf("%w: %x: %w", ErrMissingNode, h, err)
 	}
-	dec, err := nodeFromEncoding(enc)
-	if err != nil {
+	var dec node // decoded aside: on an error n stays a valid stub
+	if err := dec.decode(enc); err != nil {
 		return fmt.Errorf("node %x: %w", h, err)
 	}
 	mv := n.mv
@@ -83,7 +83,7 @@ func (t *Trie) resolve(n *node) error {
 		// (after a later insert above it) its merkle value is the encoding.
 		mv = bytes.Clone(enc)
 	}
-	*n = *dec
+	*n = dec
 	n.mv, n.mvVer = mv, mvFixed
 	return nil
 }

@@ -110,6 +110,20 @@ var suite = []struct {
 			t.Fatal("reused batch not written")
 		}
 	}},
+	{"BatchCopiesArguments", func(t *testing.T, d db.Database) {
+		b := d.NewBatch()
+		k, v := []byte("k1"), []byte("v1")
+		must(t, b.Put(k, v))
+		k[1], v[1] = '2', '2'
+		must(t, b.Put(k, v))
+		k[1] = '1'
+		must(t, b.Delete(append(k[:1:1], '3')))
+		k[0], v[0] = 'X', 'X'
+		must(t, b.Write())
+		if got := collect(t, d.NewIterator(nil, nil)); fmt.Sprint(got) != "[k1=v1 k2=v2]" {
+			t.Fatalf("after reusing buffers: %v", got)
+		}
+	}},
 	{"BatchNotWrittenLeavesNothing", func(t *testing.T, d db.Database) {
 		b := d.NewBatch()
 		for i := range 100 {
