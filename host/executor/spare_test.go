@@ -42,8 +42,15 @@ func TestSpareInstance(t *testing.T) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+	m, err := e.module(ctx, testrtCode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.mu.Lock()
+	spare := m.spare
+	m.mu.Unlock()
 	second := newTestInstance(t, e, s2)
-	if spareOf(e, testrtCode) {
+	if second != spare {
 		t.Fatal("the spare was not handed out")
 	}
 	out, err := second.Call(ctx, "count", nil)
