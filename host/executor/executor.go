@@ -455,16 +455,14 @@ func (e *Executor) NewInstance(ctx context.Context, code []byte, s Storage) (*In
 	if err != nil {
 		return nil, err
 	}
-	if inst := m.takeSpare(); inst != nil {
+	inst := m.takeSpare()
+	if inst != nil {
 		inst.st.store, inst.st.version = s, sv
-		e.refill(m, sv)
-		return inst, nil
+	} else if inst, err = e.instantiate(ctx, m, s, sv); err != nil {
+		return nil, err
 	}
-	inst, err := e.instantiate(ctx, m, s, sv)
-	if err == nil {
-		e.refill(m, sv)
-	}
-	return inst, err
+	e.refill(m, sv)
+	return inst, nil
 }
 
 // refill makes m's next instance in the background, so that the next

@@ -4,8 +4,8 @@ package frame
 // table (linear probing) over a slice of entries. Go's map hashes string
 // keys with its portable fallback hash inside WASM, several calls per
 // lookup; storage keys are mostly hashes already, so a few of their bytes
-// make a good hash here. Only looked up by key, never iterated (except in
-// key-insertion order, to write dirty entries back).
+// make a good hash here. Looked up by key; walked in key-insertion order
+// only to write dirty entries back and to drop a cleared prefix.
 //
 // While a block executes it is also a write-back cache (see
 // Context.StorageSet): a write only marks its entry dirty, and flush hands
@@ -46,9 +46,9 @@ type cachedValue struct {
 	dirty bool // written here and not yet handed to the host
 }
 
-// undoRecord is an entry as it was before a change inside a transaction.
+// undoRecord is an entry as it was before a change inside a transaction
+// (prev.slot says which).
 type undoRecord struct {
-	slot int32 // index into entries
 	prev cachedValue
 }
 
@@ -137,7 +137,7 @@ func (t *readCache) get(key []byte) *cachedValue {
 func (t *readCache) put(key, v []byte, ok bool) {
 	e := t.entry(key)
 	t.save(e)
-	*e = cachedValue{key: e.key, hash: e.hash, slot: e.slot, val: v, ok: ok}
+	*e = cachedValue{key: e.key, hash: e.hash, slot: e.slot, saved: e.saved, val: v, ok: ok}
 }
 
 // entry returns key's entry, adding a gone one if there is none.
@@ -172,7 +172,7 @@ func (t *readCache) save(e *cachedValue) {
 	if e.saved == cur {
 		return
 	}
-	r := undoRecord{slot: e.slot, prev: *e}
+	r := undoRecord{prev: *e}
 	if e.val != nil {
 		at := len(t.saves)
 		t.saves = append(t.saves, e.val...)
@@ -205,6 +205,9 @@ func (t *readCache) write(key, value []byte, ok bool) {
 // drop makes e not cached (journalled), for a value the host changed itself.
 func (t *readCache) drop(e *cachedValue) {
 	t.save(e)
+	if e.dirty {
+		t.ndirty--
+	}
 	e.val, e.gone, e.dirty = nil, true, false
 }
 
@@ -231,9 +234,12 @@ func (t *readCache) rollback() {
 	t.marks = t.marks[:len(t.marks)-1]
 	for i := len(t.undo) - 1; i >= m.undo; i-- {
 		r := &t.undo[i]
-		e := &t.entries[r.slot]
-		if r.prev.dirty && !e.dirty {
+		e := &t.entries[r.prev.slot]
+		switch {
+		case r.prev.dirty && !e.dirty:
 			t.ndirty++
+		case !r.prev.dirty && e.dirty:
+			t.ndirty--
 		}
 		var buf []byte
 		if e.own {
